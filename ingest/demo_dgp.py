@@ -1,0 +1,231 @@
+"""The data-generating process of the synthetic default dataset.
+
+Everything is deterministic given the seed. Latent digital economy D_it drives the 21
+digital indicators; D also moves the three channels (foreign-trade dependence Ftrd up,
+export concentration Dexp down, sophistication Expt up); latent resilience is
+
+    R_it = mu_i + tau_t + beta_r(i) * D_it + 0.8 * Ftrd_it - 1.0 * Expt_it - 1.5 * Dexp_it + e_it
+
+with beta = 1.2 (east, central) and 2.0 (west), so the direct effect is positive, Ftrd
+and Dexp mediate positively (a*b > 0) and Expt works against the direct effect
+(suppression). The resilience indicators load on R. See README "Default data".
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ingest.demo_facts import ANCHORS_2020, PARTNERS, TRADE_MODES
+from ingest.paths import SEEDS_DIR
+from ingest.products import hs_families, revision_for_year
+from stats.indices import expy, hhi, prody
+
+TRUE_EFFECTS = {"beta_east_central": 1.2, "beta_west": 2.0, "b_ftrd": 0.8, "b_expt": -1.0,
+                "b_dexp": -1.5}
+# indicator -> (low, span): ratio = (low + span * D) * noise
+DIGITAL = {
+    "de_broadband_pc": (0.08, 0.35), "de_internet_users_100": (35, 45),
+    "de_base_station_density": (0.3, 6.0), "de_mobile_100": (70, 50),
+    "de_cable_density": (0.2, 3.0), "de_software_gdp": (0.003, 0.08),
+    "de_ict_emp_share": (0.004, 0.03), "de_telecom_pc": (400, 2500),
+    "de_postal_pc": (60, 1200), "de_ecommerce_sales_gdp": (0.04, 0.5),
+    "de_ecommerce_purchases_gdp": (0.02, 0.25), "de_ecommerce_firm_share": (4, 14),
+    "de_computers_100": (15, 30), "de_websites_100": (40, 30), "de_rd_gdp": (0.004, 0.05),
+    "de_rd_fte": (5, 60), "de_rd_institutions": (0.02, 0.05), "de_patents_10k": (2, 50),
+    "de_new_product_gdp": (0.04, 0.25), "de_hightech_firms": (0.1, 2.5),
+    "de_tech_contracts": (0.5, 12),
+}
+
+
+DIGITAL_INPUTS = ("broadband_ports", "internet_users", "mobile_base_stations", "mobile_subscribers",
+                  "optical_cable", "software_revenue", "ict_employment", "telecom_volume",
+                  "postal_volume", "ecommerce_sales", "ecommerce_purchases",
+                  "ecommerce_firm_share", "computers_per_100", "websites_per_100",
+                  "rd_expenditure", "rd_fte", "rd_institutions", "patents_granted",
+                  "new_product_sales", "hightech_enterprises", "tech_contracts")
+RESILIENCE_INPUTS = ("freight_volume", "pharma_enterprises", "pharma_revenue", "pharma_inventory",
+                     "tech_market_turnover", "pharma_patent_applications")
+
+
+def _seed(name):
+    return pd.read_csv(SEEDS_DIR / f"{name}.csv", dtype=str)
+
+
+def _grid(provinces, years):
+    return pd.MultiIndex.from_product([provinces["code"], years],
+                                      names=["province_code", "year"]).to_frame(index=False)
+
+
+def simulate(panel_years, seed: int = 20240601) -> dict:
+    rng = np.random.default_rng(seed)
+    provinces = _seed("ref_provinces")
+    years = [panel_years[0] - 1, *panel_years]  # one base year for growth and lags
+    P, T = len(provinces), len(years)
+    t = np.arange(T)[None, :]
+    yr = np.array(years)[None, :]
+    anchors = np.array([ANCHORS_2020[c] for c in provinces["code"]])
+    pop = anchors[:, [0]] * 1.004 ** (yr - 2020)                       # 10k persons
+    gdppc = anchors[:, [1]] * 1.065 ** (yr - 2020) * np.exp(rng.normal(0, 0.01, (P, T)))
+    gdp = gdppc * pop * 1e4 / 1e8                                       # 100 million yuan
+    area = anchors[:, 2]
+    rich = (np.log(anchors[:, 1]) - np.log(anchors[:, 1]).min()) / np.ptp(np.log(anchors[:, 1]))
+    east = (provinces["region3"] == "east").to_numpy()
+    west = (provinces["region3"] == "west").to_numpy()
+
+    shock = np.zeros((P, T))
+    for k in range(T):
+        shock[:, k] = (0.5 * shock[:, k - 1] if k else 0) + rng.normal(0, 0.03, P)
+    D = (0.08 + 0.35 * rich + rng.uniform(-0.04, 0.04, P))[:, None] \
+        + rng.uniform(0.02, 0.05, P)[:, None] * t + shock
+
+    inputs = {"population": pop, "gdp": gdp, "gdp_per_capita": np.round(gdppc),
+              "employment": pop * 0.55}
+    ratios = {k: (lo + span * D) * np.exp(rng.normal(0, 0.04, (P, T)))
+              for k, (lo, span) in DIGITAL.items()}
+    ratios["de_internet_users_100"] = np.minimum(ratios["de_internet_users_100"], 97)
+    inputs.update(_digital_inputs(ratios, pop, gdp, area, inputs["employment"]))
+
+    ftrd = (0.03 + (0.15 + 0.5 * east)[:, None] * D) * np.exp(rng.normal(0, 0.05, (P, T)))
+    rates = _seed("ref_cny_per_usd").astype({"year": int, "cny_per_usd": float})
+    rate = rates.set_index("year").loc[years, "cny_per_usd"].to_numpy()[None, :]
+    inputs["trade_total"] = ftrd * gdp * 1e8 / rate / 1e3               # thousand USD
+
+    customs = _customs(rng, provinces, years, D, gdp)
+    channels = _channels(customs, provinces, years, gdppc)
+    dexp = channels["dexp"].to_numpy().reshape(P, T)
+    expt = channels["expt"].to_numpy().reshape(P, T)
+
+    beta = np.where(west, TRUE_EFFECTS["beta_west"], TRUE_EFFECTS["beta_east_central"])
+    R = (0.5 * rich)[:, None] + 0.03 * t + beta[:, None] * D \
+        + TRUE_EFFECTS["b_ftrd"] * ftrd + TRUE_EFFECTS["b_expt"] * (expt - expt.mean()) \
+        + TRUE_EFFECTS["b_dexp"] * dexp + rng.normal(0, 0.04, (P, T))
+    inputs.update(_resilience_inputs(rng, R, gdp, pop))
+    inputs.update(_controls(rng, pop, gdp, area, rich, t))
+
+    grid = _grid(provinces, years)
+    long = pd.concat([grid.assign(indicator_code=k, value=v.reshape(-1))
+                      for k, v in inputs.items()], ignore_index=True)
+    static = pd.DataFrame({
+        "province_code": np.repeat(provinces["code"].to_numpy(), 2),
+        "year": np.tile([2013, 1984], P),
+        "indicator_code": np.tile(["area", "post_telecom_1984"], P),
+        "value": np.column_stack([area, anchors[:, 0] * (2 + 8 * rich)
+                                  * rng.uniform(0.8, 1.2, P)]).reshape(-1),
+    })
+    latent = grid.assign(D=D.reshape(-1), R=R.reshape(-1), ftrd=ftrd.reshape(-1))
+    return {"provinces": provinces, "years": years, "inputs": long, "static": static,
+            "customs": customs, "latent": latent, "rates": rates}
+
+
+def _digital_inputs(r, pop, gdp, area, employment):
+    a = area[:, None]
+    return {
+        "broadband_ports": r["de_broadband_pc"] * pop,          # 10k ports
+        "internet_users": r["de_internet_users_100"] / 100 * pop,
+        "mobile_base_stations": r["de_base_station_density"] * a,  # 10k stations per 10k km2
+        "mobile_subscribers": r["de_mobile_100"] / 100 * pop,
+        "optical_cable": r["de_cable_density"] * a * 1e4,        # km
+        "software_revenue": r["de_software_gdp"] * gdp * 1e4,    # 10k yuan
+        "ict_employment": r["de_ict_emp_share"] * employment,
+        "telecom_volume": r["de_telecom_pc"] * pop * 1e4 / 1e8,
+        "postal_volume": r["de_postal_pc"] * pop * 1e4 / 1e8,
+        "ecommerce_sales": r["de_ecommerce_sales_gdp"] * gdp,
+        "ecommerce_purchases": r["de_ecommerce_purchases_gdp"] * gdp,
+        "ecommerce_firm_share": r["de_ecommerce_firm_share"],
+        "computers_per_100": r["de_computers_100"],
+        "websites_per_100": r["de_websites_100"],
+        "rd_expenditure": r["de_rd_gdp"] * gdp * 1e4,
+        "rd_fte": np.round(r["de_rd_fte"] * pop),
+        "rd_institutions": np.round(r["de_rd_institutions"] * pop),
+        "patents_granted": np.round(r["de_patents_10k"] * pop),
+        "new_product_sales": r["de_new_product_gdp"] * gdp * 1e4,
+        "hightech_enterprises": np.round(r["de_hightech_firms"] * pop),
+        "tech_contracts": np.round(r["de_tech_contracts"] * pop),
+    }
+
+
+def _resilience_inputs(rng, R, gdp, pop):
+    noise = lambda s: np.exp(rng.normal(0, s, R.shape))  # noqa: E731
+    revenue = gdp * 0.02 * np.exp(0.3 * R) * noise(0.05)
+    turnover = 4 * np.exp(0.4 * R) * noise(0.05)
+    return {
+        "freight_volume": gdp * 3 * np.exp(0.15 * R) * noise(0.05),
+        "pharma_enterprises": np.round(pop * 0.03 * np.exp(0.6 * R) * noise(0.05)),
+        "pharma_revenue": revenue, "pharma_inventory": revenue / turnover,
+        "tech_market_turnover": gdp * 0.01 * np.exp(1.0 * R) * noise(0.1),
+        "pharma_patent_applications": np.round(pop * 0.05 * np.exp(0.8 * R) * noise(0.1)),
+    }
+
+
+def _controls(rng, pop, gdp, area, rich, t):
+    sample = pop * 1e4 * 0.001 * 0.95                        # 1 per mille sample, aged 6+
+    college = 0.05 + 0.15 * rich[:, None] + 0.005 * t
+    senior, junior, none = 0.15 + 0 * t, 0.38 + 0 * t, 0.05 - 0.002 * t
+    primary = 1 - college - senior - junior - none
+    secondary = gdp * (0.45 - 0.1 * rich[:, None] - 0.006 * t)
+    return {
+        "pop6_none": np.round(sample * none), "pop6_primary": np.round(sample * primary),
+        "pop6_junior": np.round(sample * junior), "pop6_senior": np.round(sample * senior),
+        "pop6_college": np.round(sample * college),
+        "highway_km": np.round(area[:, None] ** 0.6 * 4e4 * 1.02 ** t),
+        "tertiary_va": gdp * (0.45 + 0.2 * rich[:, None] + 0.008 * t),
+        "secondary_va": secondary, "industrial_va": secondary * 0.82,
+        "gov_expenditure": gdp * (0.12 + 0.25 * (1 - rich[:, None]))
+        * np.exp(rng.normal(0, 0.03, gdp.shape)),
+    }
+
+
+def _customs(rng, provinces, years, D, gdp):
+    fam = hs_families(_seed("ref_hs6_healthcare_candidates"), _seed("ref_hs_correlation_2012_2017"),
+                      _seed("ref_hs_correlation_2017_2022"))
+    ids = sorted(fam["family_id"].unique())
+    multi = fam.groupby("family_id")["hs6"].nunique()
+    chosen = sorted(set(multi[multi > 1].index[:10]) | set(ids[::5]))
+    soph = rng.uniform(0, 1, len(chosen))
+    members = fam.groupby(["revision", "family_id"])["hs6"].apply(sorted).to_dict()
+    rows = []
+    for i, code in enumerate(provinces["code"]):
+        theta = rng.normal(0, 1, len(chosen))
+        partners = [str(p) for p in rng.permutation(PARTNERS)]
+        for k, year in enumerate(years):
+            total = 2e7 * (gdp[i, k] / 1000) ** 0.9 * np.exp(0.6 * D[i, k] + rng.normal(0, 0.08))
+            logw = (1.6 - 0.9 * D[i, k]) * theta + 1.5 * D[i, k] * soph \
+                + rng.normal(0, 0.1, len(chosen))
+            share = np.exp(logw) / np.exp(logw).sum()
+            n_partners = int(np.clip(round(4 + 28 * D[i, k] + rng.normal(0, 2)), 2, 40))
+            revision, cursor = revision_for_year(year), 0
+            for f, s in zip(chosen, share):
+                codes = members.get((revision, f), [])
+                for hs6, w in zip(codes, rng.dirichlet(np.ones(max(len(codes), 1)))):
+                    for suffix in ("10", "90") if hs6 < "300400" else ("00",):
+                        k_p = min(int(rng.integers(1, 4)), n_partners)
+                        for j in range(k_p):
+                            partner = partners[(cursor + j) % n_partners]
+                            months = rng.choice(np.arange(1, 13), int(rng.integers(1, 3)), False)
+                            for m in months:
+                                value = total * s * w / (k_p * len(months)) / (
+                                    2 if suffix != "00" else 1)
+                                rows.append((year, int(m), code, hs6 + suffix, partner,
+                                             TRADE_MODES[int(rng.integers(0, 3))], value))
+                        cursor += k_p
+    out = pd.DataFrame(rows, columns=["year", "month", "province_code", "hs_code", "partner",
+                                      "trade_mode", "value_usd"])
+    out["value_usd"] = out["value_usd"].round(0).clip(lower=1)
+    return out.merge(fam[["revision", "hs6", "family_id"]].assign(
+        revision_key=lambda d: d["revision"]), how="left",
+        left_on=[out["year"].map(revision_for_year), out["hs_code"].str[:6]],
+        right_on=["revision_key", "hs6"]).drop(columns=["revision", "revision_key", "hs6",
+                                                        "key_0", "key_1"], errors="ignore")
+
+
+def _channels(customs, provinces, years, gdppc):
+    fam_x = customs.groupby(["province_code", "year", "family_id"], as_index=False)["value_usd"].sum()
+    dexp = hhi(fam_x, group=["province_code", "year"], value="value_usd").rename("dexp")
+    income = _grid(provinces, years).assign(income=gdppc.reshape(-1))
+    pr = prody(fam_x, income, exporter="province_code", product="family_id", year="year",
+               value="value_usd")
+    ex = expy(fam_x, pr, exporter="province_code", product="family_id", year="year",
+              value="value_usd")
+    out = _grid(provinces, years).set_index(["province_code", "year"])
+    out["dexp"], out["expt"] = dexp, np.log(ex)
+    return out.reset_index()

@@ -1,0 +1,94 @@
+"""Read landing files into rows of text, keeping the line numbers users see.
+
+Every cell is kept as text: HS codes keep their leading zeros and numbers are parsed
+later, where a bad one can be reported with its row and column.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
+TABLE_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as the format its extension claims."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def decode_text(raw: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("not UTF-8 or GB18030/GBK text")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cells of a file as text; ``line_numbers[i]`` is the 1-based row of ``rows[i]``."""
+    rows: list[list[str]]
+    line_numbers: list[int]
+
+
+def read_grid(path: Path) -> Grid:
+    """All non-empty rows of a CSV, Excel or Parquet file, no header assumed."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            text = decode_text(path.read_bytes())
+            raw_rows = list(csv.reader(io.StringIO(text)))
+        elif suffix in (".xlsx", ".xls"):
+            engine = "openpyxl" if suffix == ".xlsx" else "xlrd"
+            frame = pd.read_excel(path, header=None, dtype=str, engine=engine,
+                                  keep_default_na=False)
+            raw_rows = frame.fillna("").to_numpy().tolist()
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            raw_rows = [list(map(str, frame.columns))]
+            raw_rows += frame.astype("string").fillna("").to_numpy().tolist()
+        else:
+            raise UnreadableFile(f"unsupported file type '{suffix}'")
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a truncated xlsx, a PDF renamed .csv, ...
+        raise UnreadableFile(f"cannot be read as {suffix[1:]}: {exc}") from exc
+    rows, numbers = [], []
+    for number, row in enumerate(raw_rows, start=1):
+        cells = [str(c).strip() for c in row]
+        if any(cells):
+            rows.append(cells)
+            numbers.append(number)
+    return Grid(rows, numbers)
+
+
+def grid_to_frame(grid: Grid, header_index: int) -> pd.DataFrame:
+    """Rows below ``header_index`` as a DataFrame of text with a ``source_row`` column."""
+    header = [h.strip().lstrip("\ufeff") for h in grid.rows[header_index]]
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in grid.rows[header_index + 1:]]
+    frame = pd.DataFrame(body, columns=header, dtype="string")
+    frame["source_row"] = grid.line_numbers[header_index + 1:]
+    return frame
+
+
+def landing_files(folder: Path) -> list[Path]:
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+                  and not p.name.startswith((".", "~$")))
