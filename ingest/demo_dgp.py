@@ -4,9 +4,9 @@ Everything is deterministic given the seed. Latent digital economy D_it drives t
 digital indicators; D also moves the three channels (foreign-trade dependence Ftrd up,
 export concentration Dexp down, sophistication Expt up); latent resilience is
 
-    R_it = mu_i + tau_t + beta_r(i) * D_it + 0.8 * Ftrd_it - 1.0 * Expt_it - 1.5 * Dexp_it + e_it
+    R_it = mu_i + tau_t + beta_r(i) * D_it + 3 * Ftrd_it - 10 * Expt_it - 4 * Dexp_it + e_it
 
-with beta = 1.2 (east, central) and 2.0 (west), so the direct effect is positive, Ftrd
+with beta = 1.2 (east, central) and 4.5 (west), so the direct effect is positive, Ftrd
 and Dexp mediate positively (a*b > 0) and Expt works against the direct effect
 (suppression). The resilience indicators load on R. See README "Default data".
 """
@@ -20,8 +20,8 @@ from ingest.paths import SEEDS_DIR
 from ingest.products import hs_families, revision_for_year
 from stats.indices import expy, hhi, prody
 
-TRUE_EFFECTS = {"beta_east_central": 1.2, "beta_west": 2.0, "b_ftrd": 0.8, "b_expt": -1.0,
-                "b_dexp": -1.5}
+TRUE_EFFECTS = {"beta_east_central": 1.2, "beta_west": 4.5, "b_ftrd": 3.0, "b_expt": -10.0,
+                "b_dexp": -4.0}
 # indicator -> (low, span): ratio = (low + span * D) * noise
 DIGITAL = {
     "de_broadband_pc": (0.08, 0.35), "de_internet_users_100": (35, 45),
@@ -74,24 +74,25 @@ def simulate(panel_years, seed: int = 20240601) -> dict:
 
     shock = np.zeros((P, T))
     for k in range(T):
-        shock[:, k] = (0.5 * shock[:, k - 1] if k else 0) + rng.normal(0, 0.03, P)
+        shock[:, k] = (0.5 * shock[:, k - 1] if k else 0) + rng.normal(0, 0.06, P)
     D = (0.08 + 0.35 * rich + rng.uniform(-0.04, 0.04, P))[:, None] \
-        + rng.uniform(0.02, 0.05, P)[:, None] * t + shock
+        + rng.uniform(0.01, 0.06, P)[:, None] * t + shock
 
     inputs = {"population": pop, "gdp": gdp, "gdp_per_capita": np.round(gdppc),
-              "employment": pop * 0.55}
+              "employment": pop * 0.55 * np.exp(rng.normal(0, 0.02, (P, T)))}
     ratios = {k: (lo + span * D) * np.exp(rng.normal(0, 0.04, (P, T)))
               for k, (lo, span) in DIGITAL.items()}
     ratios["de_internet_users_100"] = np.minimum(ratios["de_internet_users_100"], 97)
     inputs.update(_digital_inputs(ratios, pop, gdp, area, inputs["employment"]))
 
-    ftrd = (0.03 + (0.15 + 0.5 * east)[:, None] * D) * np.exp(rng.normal(0, 0.05, (P, T)))
+    ftrd = 0.03 + (0.15 + 0.5 * east)[:, None] * D + rng.normal(0, 0.03, (P, T))
+    ftrd = np.maximum(ftrd, 0.01)
     rates = _seed("ref_cny_per_usd").astype({"year": int, "cny_per_usd": float})
     rate = rates.set_index("year").loc[years, "cny_per_usd"].to_numpy()[None, :]
     inputs["trade_total"] = ftrd * gdp * 1e8 / rate / 1e3               # thousand USD
 
-    customs = _customs(rng, provinces, years, D, gdp)
-    channels = _channels(customs, provinces, years, gdppc)
+    family_values, members = _family_values(rng, provinces, years, D, gdp)
+    channels = _channels(family_values, provinces, years, gdppc)
     dexp = channels["dexp"].to_numpy().reshape(P, T)
     expt = channels["expt"].to_numpy().reshape(P, T)
 
@@ -99,7 +100,12 @@ def simulate(panel_years, seed: int = 20240601) -> dict:
     R = (0.5 * rich)[:, None] + 0.03 * t + beta[:, None] * D \
         + TRUE_EFFECTS["b_ftrd"] * ftrd + TRUE_EFFECTS["b_expt"] * (expt - expt.mean()) \
         + TRUE_EFFECTS["b_dexp"] * dexp + rng.normal(0, 0.04, (P, T))
+    R = R - R.min() + 0.5  # a level shift keeps every indicator positive
     inputs.update(_resilience_inputs(rng, R, gdp, pop))
+    breadth = np.clip(np.round(4 + 8 * R + rng.normal(0, 1.5, (P, T))), 2, len(PARTNERS))
+    customs = _customs_rows(rng, family_values, members,
+                            _grid(provinces, years).assign(n=breadth.reshape(-1))
+                            .set_index(["province_code", "year"])["n"])
     inputs.update(_controls(rng, pop, gdp, area, rich, t))
 
     grid = _grid(provinces, years)
@@ -145,81 +151,97 @@ def _digital_inputs(r, pop, gdp, area, employment):
 
 
 def _resilience_inputs(rng, R, gdp, pop):
+    """Size-driven bases plus an additive response to R, so that a unit of R moves every
+    province's indicators by the same amount (the composite stays linear in R)."""
     noise = lambda s: np.exp(rng.normal(0, s, R.shape))  # noqa: E731
-    revenue = gdp * 0.02 * np.exp(0.3 * R) * noise(0.05)
-    turnover = 4 * np.exp(0.4 * R) * noise(0.05)
+    revenue = gdp * 0.02 * noise(0.02)
+    turnover = 3 + 1.0 * R + rng.normal(0, 0.1, R.shape)
     return {
-        "freight_volume": gdp * 3 * np.exp(0.15 * R) * noise(0.05),
-        "pharma_enterprises": np.round(pop * 0.03 * np.exp(0.6 * R) * noise(0.05)),
+        "freight_volume": gdp * 3 * noise(0.02) + 5000 * R,
+        "pharma_enterprises": np.round(pop * 0.03 * noise(0.02) + 150 * R),
         "pharma_revenue": revenue, "pharma_inventory": revenue / turnover,
-        "tech_market_turnover": gdp * 0.01 * np.exp(1.0 * R) * noise(0.1),
-        "pharma_patent_applications": np.round(pop * 0.05 * np.exp(0.8 * R) * noise(0.1)),
+        "tech_market_turnover": gdp * 0.005 * noise(0.02) + 100 * R,
+        "pharma_patent_applications": np.round(pop * 0.03 * noise(0.02) + 200 * R),
     }
 
 
 def _controls(rng, pop, gdp, area, rich, t):
-    sample = pop * 1e4 * 0.001 * 0.95                        # 1 per mille sample, aged 6+
-    college = 0.05 + 0.15 * rich[:, None] + 0.005 * t
+    noise = lambda s: np.exp(rng.normal(0, s, gdp.shape))  # noqa: E731
+    sample = pop * 1e4 * 0.001 * 0.95 * noise(0.02)          # 1 per mille sample, aged 6+
+    college = (0.05 + 0.15 * rich[:, None] + 0.005 * t) * noise(0.05)
     senior, junior, none = 0.15 + 0 * t, 0.38 + 0 * t, 0.05 - 0.002 * t
     primary = 1 - college - senior - junior - none
-    secondary = gdp * (0.45 - 0.1 * rich[:, None] - 0.006 * t)
+    secondary = gdp * (0.45 - 0.1 * rich[:, None] - 0.006 * t) * noise(0.03)
     return {
         "pop6_none": np.round(sample * none), "pop6_primary": np.round(sample * primary),
         "pop6_junior": np.round(sample * junior), "pop6_senior": np.round(sample * senior),
         "pop6_college": np.round(sample * college),
-        "highway_km": np.round(area[:, None] ** 0.6 * 4e4 * 1.02 ** t),
-        "tertiary_va": gdp * (0.45 + 0.2 * rich[:, None] + 0.008 * t),
-        "secondary_va": secondary, "industrial_va": secondary * 0.82,
+        "highway_km": np.round(area[:, None] ** 0.6 * 4e4 * 1.02 ** t * noise(0.03)),
+        "tertiary_va": gdp * (0.45 + 0.2 * rich[:, None] + 0.008 * t) * noise(0.03),
+        "secondary_va": secondary, "industrial_va": secondary * 0.82 * noise(0.03),
         "gov_expenditure": gdp * (0.12 + 0.25 * (1 - rich[:, None]))
         * np.exp(rng.normal(0, 0.03, gdp.shape)),
     }
 
 
-def _customs(rng, provinces, years, D, gdp):
+def _families():
     fam = hs_families(_seed("ref_hs6_healthcare_candidates"), _seed("ref_hs_correlation_2012_2017"),
                       _seed("ref_hs_correlation_2017_2022"))
     ids = sorted(fam["family_id"].unique())
     multi = fam.groupby("family_id")["hs6"].nunique()
     chosen = sorted(set(multi[multi > 1].index[:10]) | set(ids[::5]))
-    soph = rng.uniform(0, 1, len(chosen))
     members = fam.groupby(["revision", "family_id"])["hs6"].apply(sorted).to_dict()
+    return chosen, members
+
+
+def _family_values(rng, provinces, years, D, gdp):
+    """Healthcare exports by province, year and family: digital provinces spread their
+    exports over more families (lower HHI) and tilt them to sophisticated ones."""
+    chosen, members = _families()
+    soph = rng.uniform(0, 1, len(chosen))
     rows = []
     for i, code in enumerate(provinces["code"]):
         theta = rng.normal(0, 1, len(chosen))
-        partners = [str(p) for p in rng.permutation(PARTNERS)]
         for k, year in enumerate(years):
             total = 2e7 * (gdp[i, k] / 1000) ** 0.9 * np.exp(0.6 * D[i, k] + rng.normal(0, 0.08))
-            logw = (1.6 - 0.9 * D[i, k]) * theta + 1.5 * D[i, k] * soph \
-                + rng.normal(0, 0.1, len(chosen))
+            spread = 2.4 * np.exp(-4.0 * D[i, k] + rng.normal(0, 0.02))
+            logw = spread * theta + (6.0 * D[i, k] + rng.normal(0, 0.1)) * soph \
+                + rng.normal(0, 0.03, len(chosen))
             share = np.exp(logw) / np.exp(logw).sum()
-            n_partners = int(np.clip(round(4 + 28 * D[i, k] + rng.normal(0, 2)), 2, 40))
-            revision, cursor = revision_for_year(year), 0
-            for f, s in zip(chosen, share):
-                codes = members.get((revision, f), [])
-                for hs6, w in zip(codes, rng.dirichlet(np.ones(max(len(codes), 1)))):
-                    for suffix in ("10", "90") if hs6 < "300400" else ("00",):
-                        k_p = min(int(rng.integers(1, 4)), n_partners)
-                        for j in range(k_p):
-                            partner = partners[(cursor + j) % n_partners]
-                            months = rng.choice(np.arange(1, 13), int(rng.integers(1, 3)), False)
-                            for m in months:
-                                value = total * s * w / (k_p * len(months)) / (
-                                    2 if suffix != "00" else 1)
-                                rows.append((year, int(m), code, hs6 + suffix, partner,
-                                             TRADE_MODES[int(rng.integers(0, 3))], value))
-                        cursor += k_p
+            revision = revision_for_year(year)
+            present = [members.get((revision, f)) is not None for f in chosen]
+            rows += [(code, year, f, total * s) for f, s, ok in zip(chosen, share, present) if ok]
+    values = pd.DataFrame(rows, columns=["province_code", "year", "family_id", "value_usd"])
+    return values, members
+
+
+def _customs_rows(rng, family_values, members, n_partners):
+    """Spread family values over 8-digit codes, partners, months and trade modes."""
+    rows = []
+    for (code, year), group in family_values.groupby(["province_code", "year"], sort=True):
+        partners = [str(p) for p in np.random.default_rng(int(code)).permutation(PARTNERS)]
+        n_p, cursor = int(n_partners[(code, year)]), 0
+        for f, value in zip(group["family_id"], group["value_usd"]):
+            codes = members[(revision_for_year(year), f)]
+            for hs6, w in zip(codes, rng.dirichlet(np.ones(len(codes)))):
+                suffixes = ("10", "90") if hs6 < "300400" else ("00",)
+                for suffix in suffixes:
+                    k_p = min(int(rng.integers(1, 4)), n_p)
+                    for j in range(k_p):
+                        months = rng.choice(np.arange(1, 13), int(rng.integers(1, 3)), False)
+                        for m in months:
+                            rows.append((year, int(m), code, hs6 + suffix,
+                                         partners[(cursor + j) % n_p],
+                                         TRADE_MODES[int(rng.integers(0, 3))],
+                                         value * w / (k_p * len(months) * len(suffixes)), f))
+                    cursor += k_p
     out = pd.DataFrame(rows, columns=["year", "month", "province_code", "hs_code", "partner",
-                                      "trade_mode", "value_usd"])
+                                      "trade_mode", "value_usd", "family_id"])
     out["value_usd"] = out["value_usd"].round(0).clip(lower=1)
-    return out.merge(fam[["revision", "hs6", "family_id"]].assign(
-        revision_key=lambda d: d["revision"]), how="left",
-        left_on=[out["year"].map(revision_for_year), out["hs_code"].str[:6]],
-        right_on=["revision_key", "hs6"]).drop(columns=["revision", "revision_key", "hs6",
-                                                        "key_0", "key_1"], errors="ignore")
+    return out
 
 
-def _channels(customs, provinces, years, gdppc):
-    fam_x = customs.groupby(["province_code", "year", "family_id"], as_index=False)["value_usd"].sum()
+def _channels(fam_x, provinces, years, gdppc):
     dexp = hhi(fam_x, group=["province_code", "year"], value="value_usd").rename("dexp")
     income = _grid(provinces, years).assign(income=gdppc.reshape(-1))
     pr = prody(fam_x, income, exporter="province_code", product="family_id", year="year",

@@ -1,0 +1,42 @@
+-- Customs export rows in USD (CNY converted with the annual average rate), each mapped to
+-- its HS revision, HS6 and healthcare product family (null outside the basket).
+with exports as (
+    select * from {{ ref('stg_raw__customs_exports') }}
+),
+
+rates as (
+    select * from {{ ref('stg_reference__cny_per_usd') }}
+),
+
+families as (
+    select * from {{ ref('int_hs_families') }}
+),
+
+final as (
+    select
+        exports.year,
+        exports.month,
+        exports.province_code,
+        exports.hs_code,
+        exports.hs6,
+        exports.hs_revision,
+        families.family_id,
+        families.family_id is not null as in_basket,
+        exports.partner,
+        exports.trade_mode,
+        exports.currency,
+        exports.value,
+        case exports.currency
+            when 'USD' then exports.value
+            when 'CNY' then {{ safe_divide('exports.value', 'rates.cny_per_usd') }}
+        end as value_usd,
+        exports.source_file,
+        exports.file_hash,
+        exports.source_row
+    from exports
+    left join rates on rates.year = exports.year
+    left join families
+        on families.hs_revision = exports.hs_revision and families.hs6 = exports.hs6
+)
+
+select * from final

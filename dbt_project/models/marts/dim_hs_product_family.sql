@@ -1,0 +1,37 @@
+-- One row per healthcare product family with its member HS6 codes in each revision.
+with families as (
+    select * from {{ ref('int_hs_families') }}
+),
+
+heads as (
+    select family_id, min(basket_group) as basket_group, min(description) as description
+    from families
+    where hs6 = family_id
+    group by family_id
+),
+
+members as (
+    select
+        family_id,
+        {{ dbt.listagg("case when hs_revision = 'HS2012' then hs6 end", "','", "order by hs6") }} as members_hs2012,
+        {{ dbt.listagg("case when hs_revision = 'HS2017' then hs6 end", "','", "order by hs6") }} as members_hs2017,
+        {{ dbt.listagg("case when hs_revision = 'HS2022' then hs6 end", "','", "order by hs6") }} as members_hs2022,
+        count(distinct hs6) as n_codes
+    from families
+    group by family_id
+),
+
+final as (
+    select
+        members.family_id,
+        heads.basket_group,
+        heads.description,
+        members.members_hs2012,
+        members.members_hs2017,
+        members.members_hs2022,
+        members.n_codes
+    from members
+    inner join heads on heads.family_id = members.family_id
+)
+
+select * from final

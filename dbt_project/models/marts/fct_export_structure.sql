@@ -1,0 +1,14 @@
+select
+    structure.province_code,
+    structure.year,
+    structure.exports_usd,
+    structure.export_growth,
+    structure.n_products,
+    structure.n_partners,
+    structure.dexp,
+    structure.expy,
+    structure.expt,
+    structure.prody_variant
+from {{ ref('int_export_structure') }} as structure
+inner join {{ ref('int_panel_years') }} as years
+    on years.year = structure.year and years.in_panel
