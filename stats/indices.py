@@ -98,6 +98,15 @@ class PcaResult:
     n_kept: int
 
 
+def _orientation(vectors: np.ndarray) -> np.ndarray:
+    """+1/-1 per column so its elements sum to a positive number; when the sum is zero
+    (e.g. (1, -1)/sqrt 2), the largest-magnitude element (first on ties) is made positive."""
+    sums = vectors.sum(axis=0)
+    lead = vectors[np.abs(vectors).argmax(axis=0), np.arange(vectors.shape[1])]
+    tie = np.abs(sums) < 1e-10
+    return np.where(tie, np.sign(lead), np.sign(sums)) * 1.0
+
+
 def pca_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] = (),
               *, threshold: float = 0.85) -> PcaResult:
     """PCA composite (METHODOLOGY.md section 4).
@@ -117,7 +126,7 @@ def pca_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] 
     values, vectors = np.linalg.eigh(corr)
     order = np.argsort(values)[::-1]
     values, vectors = values[order], vectors[:, order]
-    vectors = vectors * np.where(vectors.sum(axis=0) < 0, -1.0, 1.0)
+    vectors = vectors * _orientation(vectors)
     shares = values / values.sum()
     n_kept = max(int((values > 1).sum()), 1)
     while shares[:n_kept].sum() < threshold - 1e-12 and n_kept < len(values):

@@ -1,0 +1,61 @@
+"""Landing files -> DuckDB raw tables (the sources of the dbt project)."""
+
+import dagster as dg
+
+from ingest.load import customs_years, ensure_raw_schema, load_customs_year, load_yearbook
+from orchestration.metadata import table_metadata
+from orchestration.resources import Warehouse
+
+
+def _files_md(results) -> dg.MetadataValue:
+    rows = ["| partition | file | sha256 | status |", "|---|---|---|---|"]
+    for r in results:
+        status = "unchanged, skipped" if r.skipped_unchanged else f"{r.rows} rows loaded"
+        rows += [f"| {r.partition_key} | {f} | `{h[:12]}` | {status} |" for f, h in r.files]
+    return dg.MetadataValue.md("\n".join(rows))
+
+
+@dg.asset(key=["raw", "customs_exports"], group_name="raw", kinds={"python", "duckdb"},
+          owners=["team:data-engineering"])
+def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """China Customs export files (landing/customs/<year>/) loaded into raw.customs_exports.
+
+    Each year is replaced in one transaction, and only when its files changed (SHA-256),
+    so loading the same files twice changes nothing. Rows that break the data contract go
+    to quality.rejected_rows and stop the run with a message naming file, row and column.
+    """
+    paths = warehouse.paths
+    years = customs_years(paths)
+    if not years:
+        raise dg.Failure(f"no customs files under {paths.customs}/<year>/")
+    results = []
+    with warehouse.connect() as conn:
+        ensure_raw_schema(conn)
+        for year in years:
+            result = load_customs_year(conn, paths, year)
+            context.log.info(f"customs {year}: "
+                             + ("unchanged" if result.skipped_unchanged else f"{result.rows} rows"))
+            results.append(result)
+        meta = table_metadata(conn, "raw.customs_exports")
+    return dg.MaterializeResult(metadata={**meta, "input_files": _files_md(results),
+                                          "years": dg.MetadataValue.text(
+                                              f"{years[0]}-{years[-1]}")})
+
+
+@dg.asset(key=["raw", "yearbook_values"], group_name="raw", kinds={"python", "duckdb"},
+          owners=["team:data-engineering"])
+def raw_yearbook_values(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Statistical yearbook files (landing/yearbook/) loaded into raw.yearbook_values.
+
+    Accepts the long form and the NBS portal's wide export. Unknown indicators are
+    reported (warnings below) and skipped; bad rows stop the run before anything changes.
+    """
+    with warehouse.connect() as conn:
+        ensure_raw_schema(conn)
+        result = load_yearbook(conn, warehouse.paths)
+        meta = table_metadata(conn, "raw.yearbook_values")
+    for warning in result.warnings:
+        context.log.warning(warning)
+    return dg.MaterializeResult(metadata={
+        **meta, "input_files": _files_md([result]),
+        "warnings": dg.MetadataValue.md("\n".join(f"- {w}" for w in result.warnings) or "none")})

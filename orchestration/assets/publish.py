@@ -1,0 +1,22 @@
+"""The analysts' warehouse: a validated, read-only copy of the build warehouse."""
+
+import dagster as dg
+
+from ingest.publish import publish_warehouse
+from orchestration.assets.dbt import medtrade_dbt
+from orchestration.assets.models import table3_baseline
+from orchestration.resources import Warehouse
+
+
+@dg.asset(key=["published", "warehouse"], deps=[medtrade_dbt, table3_baseline],
+          group_name="published", kinds={"duckdb"}, owners=["team:data-engineering"])
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Copies the build warehouse to warehouse/medtrade.duckdb by an atomic rename, after
+    every upstream asset succeeded; analysts query only this copy."""
+    paths = warehouse.paths
+    target = publish_warehouse(paths.build_db, paths.published_db)
+    context.log.info(f"published {target}")
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(target)),
+        "size_mb": dg.MetadataValue.float(round(target.stat().st_size / 1e6, 2)),
+    })

@@ -1,0 +1,143 @@
+"""The `medtrade` command: demo data, the whole pipeline in one Dagster run, SQL queries."""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ingest.paths import DATA_DIR_ENV, REPO_ROOT, DataPaths
+
+DAGSTER_HOME = REPO_ROOT / ".dagster_home"
+
+
+def parse_years(text: str) -> list[int]:
+    """'2013-2022' or '2013,2015' -> list of years."""
+    years: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.strip().partition("-")
+        years += list(range(int(lo), int(hi or lo) + 1))
+    return sorted(set(years))
+
+
+def _configure(args) -> DataPaths:
+    paths = DataPaths.from_dir(args.data_dir)
+    os.environ[DATA_DIR_ENV] = str(paths.root)
+    os.environ.setdefault("DAGSTER_HOME", str(DAGSTER_HOME))
+    return paths
+
+
+def ensure_manifest() -> None:
+    """dbt parse when the manifest is missing (a fresh clone run without make)."""
+    from orchestration.project import dbt_project
+    if dbt_project.manifest_path.exists():
+        return
+    print("preparing the dbt manifest (dbt parse) ...", flush=True)
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(dbt_project.project_dir),
+                    "--profiles-dir", str(dbt_project.project_dir)], check=True)
+
+
+def has_landing_data(paths: DataPaths) -> bool:
+    return any(paths.customs.glob("*/*")) if paths.customs.exists() else False
+
+
+def cmd_demo_data(args) -> int:
+    from ingest.demo_data import write_demo_data
+    paths = _configure(args)
+    if args.if_missing and has_landing_data(paths):
+        print(f"landing data already present in {paths.landing}; nothing written")
+        return 0
+    years = parse_years(args.years)
+    write_demo_data(paths, years, seed=args.seed, progress=lambda m: print(f"  {m}", flush=True))
+    print(f"wrote SYNTHETIC default data for {years[0]}-{years[-1]} to {paths.landing}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    paths = _configure(args).ensure()
+    if not has_landing_data(paths):
+        print(f"no customs files in {paths.customs}; run `medtrade demo-data` or add files",
+              file=sys.stderr)
+        return 2
+    ensure_manifest()
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+    DAGSTER_HOME.mkdir(exist_ok=True)
+    defs = build_definitions(str(paths.root))
+    job = defs.get_job_def("medtrade_pipeline")
+    print(f"running the pipeline on {paths.landing} (Dagster run history: "
+          f"{os.environ['DAGSTER_HOME']})", flush=True)
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.get(), raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"FAILED {event.step_key}: {event.step_failure_data.error.message}",
+                      file=sys.stderr)
+        print("the published warehouse was not changed", file=sys.stderr)
+        return 1
+    print(f"\nrun {result.run_id} succeeded\n"
+          f"  published warehouse (analysts): {paths.published_db}\n"
+          f"  build warehouse:                {paths.build_db}\n"
+          f"  results: tables results.estimates and results.model_stats; report in {paths.report}\n"
+          f"  query:   medtrade sql \"select * from results.estimates\"\n"
+          f"  UI:      make ui  (then open http://127.0.0.1:3000)")
+    return 0
+
+
+def cmd_sql(args) -> int:
+    import duckdb
+    paths = _configure(args)
+    db = paths.published_db
+    if not db.exists():
+        print(f"no published warehouse at {db}; run `medtrade run` first", file=sys.stderr)
+        return 2
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        frame = conn.execute(args.query).df()
+    except duckdb.Error as exc:
+        print(f"query failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        conn.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        print(frame.to_string(index=False) if not frame.empty else "(no rows)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=None,
+                        help=f"data folder (default: ${DATA_DIR_ENV} or ./data)")
+    parser = argparse.ArgumentParser(prog="medtrade", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo-data", parents=[common],
+                          help="write the SYNTHETIC default dataset into the landing folder")
+    demo.add_argument("--years", default="2013-2022", help="panel years, e.g. 2013-2022")
+    demo.add_argument("--seed", type=int, default=20240601)
+    demo.add_argument("--if-missing", action="store_true",
+                      help="do nothing when customs files are already present")
+    demo.set_defaults(func=cmd_demo_data)
+    run = sub.add_parser("run", parents=[common], help="run the whole pipeline in one Dagster run")
+    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    run.set_defaults(func=cmd_run)
+    sql = sub.add_parser("sql", parents=[common], help="query the published warehouse read-only")
+    sql.add_argument("query")
+    sql.add_argument("--format", choices=["table", "csv"], default="table")
+    sql.set_defaults(func=cmd_sql)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Materialization metadata shared by the assets: counts, previews, file hashes."""
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+
+
+def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, preview_rows: int = 5) -> dict:
+    count = conn.execute(f"select count(*) from {table}").fetchone()[0]
+    preview = conn.execute(f"select * from {table} limit {preview_rows}").df()
+    columns = conn.execute(f"describe {table}").fetchall()
+    return {
+        "dagster/row_count": dg.MetadataValue.int(int(count)),
+        "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if not preview.empty
+                                       else "(empty)"),
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name=c[0], type=str(c[1])) for c in columns]),
+    }

@@ -1,0 +1,40 @@
+"""Resources: where the data live and how the warehouse is opened."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+from ingest.paths import DATA_DIR_ENV, DataPaths
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The data folder (landing files, build and published warehouses, report).
+
+    Connections are opened per step and closed at once: DuckDB allows one writer
+    process, and dbt needs the file between Python steps.
+    """
+
+    data_dir: str
+
+    @property
+    def paths(self) -> DataPaths:
+        return DataPaths.from_dir(self.data_dir).ensure()
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        conn = duckdb.connect(str(self.paths.build_db), read_only=read_only)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def dbt_env(self) -> dict[str, str]:
+        return {"MEDTRADE_BUILD_DB": str(self.paths.build_db)}
+
+
+def default_data_dir() -> str:
+    return os.environ.get(DATA_DIR_ENV) or "data"
