@@ -4,7 +4,7 @@ Everything is deterministic given the seed. Latent digital economy D_it drives t
 digital indicators; D also moves the three channels (foreign-trade dependence Ftrd up,
 export concentration Dexp down, sophistication Expt up); latent resilience is
 
-    R_it = mu_i + tau_t + beta_r(i) * D_it + 3 * Ftrd_it - 10 * Expt_it - 4 * Dexp_it + e_it
+    R_it = mu_i + tau_t + beta_r(i) * D_it + 3 * Ftrd_it - 20 * Expt_it - 8 * Dexp_it + e_it
 
 with beta = 1.2 (east, central) and 4.5 (west), so the direct effect is positive, Ftrd
 and Dexp mediate positively (a*b > 0) and Expt works against the direct effect
@@ -20,8 +20,8 @@ from ingest.paths import SEEDS_DIR
 from ingest.products import hs_families, revision_for_year
 from stats.indices import expy, hhi, prody
 
-TRUE_EFFECTS = {"beta_east_central": 1.2, "beta_west": 4.5, "b_ftrd": 3.0, "b_expt": -10.0,
-                "b_dexp": -4.0}
+TRUE_EFFECTS = {"beta_east_central": 1.2, "beta_west": 4.5, "b_ftrd": 3.0, "b_expt": -20.0,
+                "b_dexp": -8.0}
 # indicator -> (low, span): ratio = (low + span * D) * noise
 DIGITAL = {
     "de_broadband_pc": (0.08, 0.35), "de_internet_users_100": (35, 45),
@@ -204,8 +204,8 @@ def _family_values(rng, provinces, years, D, gdp):
         theta = rng.normal(0, 1, len(chosen))
         for k, year in enumerate(years):
             total = 2e7 * (gdp[i, k] / 1000) ** 0.9 * np.exp(0.6 * D[i, k] + rng.normal(0, 0.08))
-            spread = 2.4 * np.exp(-4.0 * D[i, k] + rng.normal(0, 0.02))
-            logw = spread * theta + (6.0 * D[i, k] + rng.normal(0, 0.1)) * soph \
+            spread = 2.4 * np.exp(-4.0 * D[i, k] + rng.normal(0, 0.1))
+            logw = spread * theta + (2.5 * D[i, k] + rng.normal(0, 1.0)) * soph \
                 + rng.normal(0, 0.03, len(chosen))
             share = np.exp(logw) / np.exp(logw).sum()
             revision = revision_for_year(year)

@@ -20,6 +20,7 @@ from ingest.customs import folder_year, parse_customs
 from ingest.errors import IngestError, Reject, rejects_frame
 from ingest.paths import DataPaths
 from ingest.readers import UnreadableFile, file_sha256, landing_files, read_grid
+from ingest.world import parse_world_gdp, parse_world_trade
 from ingest.yearbook import parse_yearbook
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,12 @@ create table if not exists raw.customs_exports (
 create table if not exists raw.yearbook_values (
     province_code varchar, province_raw varchar, year integer, indicator_code varchar,
     indicator_raw varchar, value double, value_text varchar, unit varchar,
+    source_file varchar, file_hash varchar, source_row integer, loaded_at timestamp);
+create table if not exists raw.world_trade_exports (
+    country varchar, year integer, hs6 varchar, hs_revision varchar, export_value_usd double,
+    source_file varchar, file_hash varchar, source_row integer, loaded_at timestamp);
+create table if not exists raw.world_gdp_per_capita (
+    country varchar, year integer, gdp_per_capita double,
     source_file varchar, file_hash varchar, source_row integer, loaded_at timestamp);
 create table if not exists raw.loaded_files (
     source varchar, partition_key varchar, source_file varchar, file_hash varchar,
@@ -191,3 +198,22 @@ def load_yearbook(conn, paths: DataPaths, *, force: bool = False) -> PartitionRe
 
     return _load_partition(conn, paths, "yearbook", "all", files, parser,
                            "raw.yearbook_values", "true", [], force)
+
+
+def load_world(conn, paths: DataPaths, *, force: bool = False) -> list[PartitionResult]:
+    """Optional world trade and GDP per capita files (the `world` PRODY variant)."""
+    trade_files = landing_files(paths.world / "trade")
+    gdp_files = [p for p in landing_files(paths.world) if p.stem == "gdp_per_capita"]
+
+    def trade(path, rel, digest):
+        return parse_world_trade(read_grid(path), source_file=rel, file_hash=digest)
+
+    def gdp(path, rel, digest):
+        return parse_world_gdp(read_grid(path), source_file=rel, file_hash=digest)
+
+    return [
+        _load_partition(conn, paths, "world", "trade", trade_files, trade,
+                        "raw.world_trade_exports", "true", [], force),
+        _load_partition(conn, paths, "world", "gdp_per_capita", gdp_files, gdp,
+                        "raw.world_gdp_per_capita", "true", [], force),
+    ]

@@ -1,8 +1,8 @@
 """Healthcare HS6 product families across HS2012, HS2017 and HS2022.
 
 A family is a connected component of the graph whose nodes are (revision, HS6) codes of
-the basket and whose edges are the UN correlation-table links between them; links to
-codes outside the basket are ignored (METHODOLOGY.md section 1). The dbt model
+the basket and whose edges are the UN correlation-table links between them, plus the link of a code
+present unchanged in two consecutive revisions; links to codes outside the basket are ignored (METHODOLOGY.md section 1). The dbt model
 ``dim_hs_product_family`` computes the same thing in SQL; this twin checks it.
 """
 from __future__ import annotations
@@ -47,14 +47,18 @@ def hs_families(candidates: pd.DataFrame, corr_12_17: pd.DataFrame, corr_17_22: 
             k = parent[k]
         return k
 
+    def union(u, v):
+        if u in parent and v in parent:
+            ru, rv = find(u), find(v)
+            if ru != rv:
+                parent[max(ru, rv)] = min(ru, rv)
+
     links = [("HS2012", "HS2017", corr_12_17), ("HS2017", "HS2022", corr_17_22)]
     for old, new, table in links:
         for a, b in zip(table[old].astype(str).str.zfill(6), table[new].astype(str).str.zfill(6)):
-            u, v = (old, a), (new, b)
-            if u in parent and v in parent:
-                ru, rv = find(u), find(v)
-                if ru != rv:
-                    parent[max(ru, rv)] = min(ru, rv)
+            union((old, a), (new, b))
+        for code in nodes.loc[nodes["revision"] == old, "hs6"]:  # unchanged codes link to themselves
+            union((old, code), (new, code))
     label = {}
     for k in keys:
         label.setdefault(find(k), []).append(k[1])

@@ -51,6 +51,10 @@ def cmd_demo_data(args) -> int:
         return 0
     years = parse_years(args.years)
     write_demo_data(paths, years, seed=args.seed, progress=lambda m: print(f"  {m}", flush=True))
+    if args.world:
+        from ingest.demo_world import write_world_demo
+        write_world_demo(paths, [years[0] - 1, *years], seed=args.seed)
+        print(f"  world trade files in {paths.world}")
     print(f"wrote SYNTHETIC default data for {years[0]}-{years[-1]} to {paths.landing}")
     return 0
 
@@ -121,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="write the SYNTHETIC default dataset into the landing folder")
     demo.add_argument("--years", default="2013-2022", help="panel years, e.g. 2013-2022")
     demo.add_argument("--seed", type=int, default=20240601)
+    demo.add_argument("--world", action="store_true",
+                      help="also write world trade files (PRODY world variant)")
     demo.add_argument("--if-missing", action="store_true",
                       help="do nothing when customs files are already present")
     demo.set_defaults(func=cmd_demo_data)

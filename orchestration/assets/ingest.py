@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from ingest.load import customs_years, ensure_raw_schema, load_customs_year, load_yearbook
+from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, load_world,
+                         load_yearbook)
 from orchestration.metadata import table_metadata
 from orchestration.resources import Warehouse
 
@@ -59,3 +60,24 @@ def raw_yearbook_values(context: dg.AssetExecutionContext, warehouse: Warehouse)
     return dg.MaterializeResult(metadata={
         **meta, "input_files": _files_md([result]),
         "warnings": dg.MetadataValue.md("\n".join(f"- {w}" for w in result.warnings) or "none")})
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["raw", "world_trade_exports"], group_name="raw", kinds={"python", "duckdb"},
+                        owners=["team:data-engineering"],
+                        description="Optional world trade (country x HS6 x year) for PRODY."),
+           dg.AssetSpec(["raw", "world_gdp_per_capita"], group_name="raw",
+                        kinds={"python", "duckdb"}, owners=["team:data-engineering"],
+                        description="Optional country x year GDP per capita for PRODY.")])
+def raw_world(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Optional world files (landing/world/): when present, PRODY uses the world variant."""
+    with warehouse.connect() as conn:
+        ensure_raw_schema(conn)
+        results = load_world(conn, warehouse.paths)
+        metas = [table_metadata(conn, t) for t in ("raw.world_trade_exports",
+                                                   "raw.world_gdp_per_capita")]
+    if not any(r.files for r in results):
+        context.log.info("no world files: PRODY will use the provincial variant")
+    for key, meta, result in zip(("world_trade_exports", "world_gdp_per_capita"), metas, results):
+        yield dg.MaterializeResult(asset_key=["raw", key],
+                                   metadata={**meta, "input_files": _files_md([result])})

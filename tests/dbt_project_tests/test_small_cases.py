@@ -1,0 +1,121 @@
+"""Hand-computed cases through the real dbt models on a tiny landing folder."""
+import pandas as pd
+import pytest
+
+from stats import prody
+from tests.dbt_helpers import dbt, load_all, query, write_landing
+
+HEAD = "数据年月,注册地名称,商品编码,美元\n"
+CUSTOMS = {
+    # 300210 (HS2012) splits into 300211..300219 in HS2017; 300212 stays in HS2022.
+    "customs/2015/z.csv": HEAD + "201501,浙江省,30021000,100\n201501,浙江省,90189090,100\n"
+                          + "201501,广东省,30021000,30\n201501,广东省,90189090,90\n",
+    "customs/2016/z.csv": HEAD + "201601,浙江省,30021000,100\n201601,浙江省,90189090,100\n",
+    "customs/2016/g.csv": "数据年月,注册地名称,商品编码,人民币\n201601,广东省,30021000,664.23\n"
+                          "201601,广东省,90189090,1328.46\n",
+    "customs/2017/z.csv": HEAD + "201701,浙江省,30021100,60\n201701,浙江省,30021500,40\n"
+                          + "201701,浙江省,90189090,100\n201701,广东省,30021500,10\n"
+                          + "201701,广东省,90189090,30\n",
+    "customs/2022/z.csv": HEAD + "202201,浙江省,30021200,100\n202201,浙江省,90189090,100\n"
+                          + "202201,广东省,30021200,5\n202201,广东省,90189090,15\n",
+}
+YEARBOOK = {
+    "yearbook/long.csv": "province,year,indicator,value,unit\n"
+    "浙江,2015,人均地区生产总值,100,元\n浙江,2016,人均地区生产总值,...,元\n"
+    "浙江,2017,人均地区生产总值,...,元\n浙江,2022,人均地区生产总值,400,元\n"
+    "广东,2015,人均地区生产总值,50,元\n广东,2016,人均地区生产总值,60,元\n"
+    "广东,2017,人均地区生产总值,—,元\n广东,2022,人均地区生产总值,,元\n"
+    "浙江,2016,软件业务收入,5,万元\n浙江,2017,软件业务收入,2,亿元\n"
+    "浙江,2016,年末常住人口,1000000,人\n浙江,2017,年末常住人口,101,万人\n",
+}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    paths = write_landing(tmp_path_factory.mktemp("small"), {**CUSTOMS, **YEARBOOK})
+    load_all(paths)
+    dbt(paths, "seed", "--quiet")
+    dbt(paths, "run", "--quiet", "--select", "+int_export_structure", "+int_yearbook__canonical")
+    return paths
+
+
+def test_panel_starts_after_the_earliest_customs_year(small):
+    years = query(small, "select year, in_panel from intermediate.int_panel_years order by 1")
+    assert years.values.tolist() == [[2015, False], [2016, True], [2017, True], [2022, True]]
+
+
+def test_split_code_keeps_one_continuous_family_across_three_revisions(small):
+    fam = query(small, "select year, family_id, value_usd from intermediate.int_export_family_values"
+                       " where province_code = '330000' and family_id = '300210' order by year")
+    assert fam["year"].tolist() == [2015, 2016, 2017, 2022]
+    assert fam["value_usd"].tolist() == [100, 100, 100, 100]
+
+
+def test_hhi_growth_and_cny_conversion(small):
+    s = query(small, "select * from intermediate.int_export_structure "
+                     "where province_code in ('330000', '440000') and year in (2016, 2017) "
+                     "order by province_code, year").set_index(["province_code", "year"])
+    assert s.loc[("330000", 2016), "dexp"] == pytest.approx(0.5)
+    assert s.loc[("330000", 2016), "n_products"] == 2
+    # Guangdong 2016 is in CNY: 664.23 / 6.6423 = 100 USD and 1328.46 / 6.6423 = 200 USD
+    assert s.loc[("440000", 2016), "exports_usd"] == pytest.approx(300)
+    assert s.loc[("440000", 2016), "dexp"] == pytest.approx((1 / 3) ** 2 + (2 / 3) ** 2)
+    assert s.loc[("440000", 2016), "export_growth"] == pytest.approx(300 / 120 - 1)
+    assert s.loc[("440000", 2017), "export_growth"] == pytest.approx(40 / 300 - 1)
+
+
+def test_interpolation_over_years_and_nearest_value_at_the_edges(small):
+    f = query(small, "select province_code, year, value, is_imputed, fill_method "
+                     "from intermediate.int_yearbook__filled where indicator_code = 'gdp_per_capita' "
+                     "and province_code in ('330000', '440000') order by 1, 2")
+    zj = f[f.province_code == "330000"].set_index("year")
+    assert zj.loc[2016, "value"] == pytest.approx(100 + 300 * 1 / 7)   # interior: linear in years
+    assert zj.loc[2017, "value"] == pytest.approx(100 + 300 * 2 / 7)
+    assert zj.loc[2016, "fill_method"] == "interpolated" and not zj.loc[2015, "is_imputed"]
+    gd = f[f.province_code == "440000"].set_index("year")
+    assert gd.loc[2017, "value"] == gd.loc[2022, "value"] == 60            # trailing: carried
+    assert gd.loc[2022, "fill_method"] == "carried_forward"
+
+
+def test_units_convert_to_the_canonical_unit(small):
+    c = query(small, "select year, indicator_code, value from intermediate.int_yearbook__canonical "
+                     "where province_code = '330000' and indicator_code in "
+                     "('software_revenue', 'population') order by 2, 1")
+    assert c["value"].tolist() == pytest.approx([1e6, 1.01e6, 5e4, 2e8])
+
+
+def test_provincial_prody_equals_the_python_twin(small):
+    sql = query(small, "select family_id, year, prody from intermediate.int_prody__provincial")
+    x = query(small, "select province_code, year, family_id, value_usd, total_exports_usd "
+                     "from intermediate.int_export_family_values")
+    income = query(small, "select province_code, year, value as income from "
+                          "intermediate.int_yearbook__filled where indicator_code = 'gdp_per_capita'")
+    total = x.groupby(["province_code", "year"], as_index=False)["total_exports_usd"].first()
+    twin = prody(x, income, exporter="province_code", product="family_id", year="year",
+                 value="value_usd", total=total.rename(columns={"total_exports_usd": "total"}))
+    merged = sql.set_index(["family_id", "year"])["prody"].sort_index()
+    assert merged.to_numpy() == pytest.approx(twin.sort_index().to_numpy(), rel=1e-12)
+    # Hand check, 2015 family 300210: Zhejiang 100/200, Guangdong 30/120 -> weights .5/.75, .25/.75
+    assert merged[("300210", 2015)] == pytest.approx(2 / 3 * 100 + 1 / 3 * 50)
+
+
+def test_a_series_with_one_observed_year_fails_the_build(small):
+    out = dbt(small, "test", "--select", "assert_yearbook_series_have_two_observed_years",
+              check=False)
+    assert out.returncode != 0 and "assert_yearbook_series_have_two_observed_years" in out.stdout
+
+
+def test_world_variant_replaces_provincial_prody(tmp_path):
+    world = {"world/trade/w.csv": "country,year,hs6,hs_revision,export_value_usd\n"
+             "A,2016,300210,HS2012,30\nA,2016,847130,HS2012,70\nB,2016,300210,HS2012,10\n"
+             "B,2016,901890,HS2012,90\n",
+             "world/gdp_per_capita.csv": "country,year,gdp_per_capita\nA,2016,1000\nB,2016,3000\n"}
+    paths = write_landing(tmp_path, {**CUSTOMS, **YEARBOOK, **world})
+    load_all(paths)
+    dbt(paths, "seed", "--quiet")
+    dbt(paths, "run", "--quiet", "--select", "+int_prody")
+    p = query(paths, "select * from intermediate.int_prody order by family_id")
+    assert set(p["prody_variant"]) == {"world"}
+    # 300210: A .3, B .1 -> 3/4 * 1000 + 1/4 * 3000; 901890: only B -> 3000
+    assert p.set_index("family_id")["prody"].to_dict() == pytest.approx(
+        {"300210": 1500.0, "901890": 3000.0})
