@@ -1,0 +1,128 @@
+"""Two-stage least squares with absorbed effects and ivreg2's first-stage diagnostics.
+
+Effects (and the exogenous regressors, for the diagnostics) are partialled out first.
+Covariance as ivreg2: without `small`, V = s^2 (X'PzX)^-1 with s^2 = RSS/N (or the
+robust/cluster sandwich) and z-tests; with `small`, s^2 = RSS/(N-K), clustered
+sandwiches scaled by (N-1)/(N-K) G/(G-1), t(N-K) or t(G-1) tests.
+Diagnostics: Anderson canonical-correlation LM = N * (smallest squared canonical
+correlation between endogenous regressors and excluded instruments), chi2(L2-K1+1);
+Cragg-Donald Wald F = (N-L)/L2 * r/(1-r); Sargan = N * uncentred R2 of the residuals on
+the instruments (homoskedastic), Hansen J with the robust/cluster weighting; with one
+endogenous regressor and clusters, Kleibergen-Paap rk LM (robust score test of the
+excluded instruments) and rk Wald F = W/L2 * (N-L)/N * (G-1)/G.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from stats.fe import _as_list, build_design, check_rank, cluster_meat
+from stats.panel import ModelSpecError, group_codes
+from stats.results import EstimationResult, TestStatistic
+from stats.stock_yogo import critical_values
+
+
+def _resid(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """A minus its projection on B (B may have no columns)."""
+    if B.shape[1] == 0:
+        return A
+    return A - B @ np.linalg.lstsq(B, A, rcond=None)[0]
+
+
+def _meat(scores: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
+    return scores.T @ scores if clusters is None else cluster_meat(scores, clusters)
+
+
+def fe_iv(df: pd.DataFrame, y: str, endog, instruments, exog=(), *, entity: str | None = None,
+          time: str | None = None, effects: Sequence[str] = ("entity", "time"),
+          cluster: str | None = None, robust: bool = False, small: bool = False
+          ) -> EstimationResult:
+    endog, instruments, exog = _as_list(endog), _as_list(instruments), _as_list(exog)
+    overlap = set(instruments) & set(endog + exog)
+    if overlap:
+        raise ModelSpecError(f"instrument(s) {sorted(overlap)} also listed as regressors")
+    k1, l2 = len(endog), len(instruments)
+    if l2 < k1:
+        raise ModelSpecError(f"{l2} excluded instrument(s) for {k1} endogenous regressor(s)")
+    cols = [y, *endog, *exog, *instruments]
+    data, fe_cols, frame, fe_rank, levels, dropped = build_design(
+        df, cols, entity=entity, time=time, effects=effects, cluster=cluster)
+    if not fe_cols:  # no effects: the constant is partialled like one
+        data, fe_rank = data - data.mean(axis=0), 1
+    Y, X1 = data[:, 0], data[:, 1:1 + k1]
+    X2, Z1 = data[:, 1 + k1:1 + k1 + len(exog)], data[:, 1 + k1 + len(exog):]
+    raw = frame[cols[1:]].to_numpy(dtype=float)
+    check_rank(data[:, 1:], raw, cols[1:], "regressor(s) or instrument(s)")
+    X, Z = np.column_stack([X1, X2]), np.column_stack([Z1, X2])
+    n, k, n_inst = len(Y), X.shape[1], Z.shape[1]
+    Zx = Z @ np.linalg.lstsq(Z, X, rcond=None)[0]           # P_Z X
+    beta = np.linalg.solve(Zx.T @ X, Zx.T @ Y)
+    u = Y - X @ beta
+    rss = float(u @ u)
+    bread = np.linalg.inv(Zx.T @ Zx)
+    clusters = group_codes(frame[cluster]) if cluster else None
+    g = int(clusters.max() + 1) if cluster else None
+    k_small = k + fe_rank  # regressors plus absorbed effects and the constant
+    if cluster and g < 2:
+        raise ModelSpecError(f"clustering needs at least 2 groups; '{cluster}' has {g}")
+    if cluster or robust:
+        cov = bread @ _meat(Zx * u[:, None], clusters) @ bread
+        if small:
+            cov *= ((n - 1) / (n - k_small) * g / (g - 1)) if cluster else n / (n - k_small)
+        cov_type = "clustered" if cluster else "robust"
+    else:
+        cov = bread * rss / ((n - k_small) if small else n)
+        cov_type = "unadjusted"
+    df_resid = ((g - 1) if cluster else (n - k_small)) if small else None
+    names = endog + exog
+    tests = _diagnostics(Y, X1, X2, Z1, Z, u, n, fe_rank, clusters, robust or bool(cluster))
+    fit = {"rss": rss, "n_instruments_excluded": l2, "n_singletons_dropped": dropped,
+           **({"n_clusters": g} if cluster else {}),
+           **{f"sy_{k}": v for k, v in critical_values(k1, l2).items()},
+           **{f"n_{e}": lv for e, lv in levels.items()}}
+    return EstimationResult("fe_iv (2SLS)", pd.Series(beta, index=names, name="estimate"),
+                            pd.DataFrame(cov, index=names, columns=names), n, df_resid,
+                            cov_type, fit, tests, (f"absorbed: {', '.join(fe_cols) or 'constant'}",))
+
+
+def _diagnostics(Y, X1, X2, Z1, Z, u, n, fe_rank, clusters, robust) -> dict[str, TestStatistic]:
+    k1, l2 = X1.shape[1], Z1.shape[1]
+    x1, z1 = _resid(X1, X2), _resid(Z1, X2)
+    # squared canonical correlations between x1 and z1
+    a = np.linalg.solve(x1.T @ x1, x1.T @ z1) @ np.linalg.solve(z1.T @ z1, z1.T @ x1)
+    r = float(np.min(np.real(np.linalg.eigvals(a))))
+    l_total = Z.shape[1] + fe_rank
+    tests = {
+        "anderson_lm": TestStatistic("anderson_lm", n * r, float(sps.chi2.sf(n * r, l2 - k1 + 1)),
+                                     l2 - k1 + 1, "chi2"),
+        "cragg_donald_f": TestStatistic("cragg_donald_f", (n - l_total) / l2 * r / (1 - r), None,
+                                        None, "F"),
+    }
+    overid = l2 - k1
+    if overid > 0:
+        fitted = Z @ np.linalg.lstsq(Z, u, rcond=None)[0]
+        sargan = n * float(fitted @ fitted) / float(u @ u)
+        tests["sargan"] = TestStatistic("sargan", sargan, float(sps.chi2.sf(sargan, overid)),
+                                        overid, "chi2")
+        if robust:
+            zu = Z.T @ u
+            j = float(zu @ np.linalg.pinv(_meat(Z * u[:, None], clusters)) @ zu)
+            tests["hansen"] = TestStatistic("hansen", j, float(sps.chi2.sf(j, overid)), overid,
+                                            "chi2")
+    if clusters is not None and k1 == 1:
+        g = int(clusters.max() + 1)
+        x = x1[:, 0]
+        score = z1.T @ x
+        lm = float(score @ np.linalg.pinv(cluster_meat(z1 * x[:, None], clusters)) @ score)
+        pi = np.linalg.solve(z1.T @ z1, score)
+        v = x - z1 @ pi
+        zz_inv = np.linalg.inv(z1.T @ z1)
+        v_pi = zz_inv @ cluster_meat(z1 * v[:, None], clusters) @ zz_inv
+        wald = float(pi @ np.linalg.solve(v_pi, pi))
+        tests["kp_lm"] = TestStatistic("kp_lm", lm, float(sps.chi2.sf(lm, l2)), l2, "chi2")
+        tests["kp_f"] = TestStatistic("kp_f", wald / l2 * (n - l_total) / n * (g - 1) / g, None,
+                                      None, "F")
+    return tests
