@@ -28,3 +28,6 @@ ui: manifest  ## Dagster UI on http://127.0.0.1:3000
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache
+
+bench: manifest  ## benchmarks: print each figure against its target
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(UV) run --frozen python -m benchmarks.$$(basename $$b .py) || true; done

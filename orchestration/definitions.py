@@ -4,7 +4,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets import dbt, ingest, models, publish
+from orchestration.assets import dbt, ingest, models, publish, report
 from orchestration.jobs import full_pipeline
 from orchestration.project import dbt_project
 from orchestration.resources import Warehouse, default_data_dir
@@ -12,7 +12,7 @@ from orchestration.resources import Warehouse, default_data_dir
 
 def build_definitions(data_dir: str | None = None) -> dg.Definitions:
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([ingest, dbt, models, publish]),
+        assets=dg.load_assets_from_modules([ingest, dbt, models, report, publish]),
         jobs=[full_pipeline],
         resources={"warehouse": Warehouse(data_dir=data_dir or default_data_dir()),
                    "dbt": DbtCliResource(project_dir=dbt_project)},

@@ -31,6 +31,22 @@ class ModelSpec:
         return panel.query(self.sample) if self.sample else panel
 
 
+TABLE4 = (
+    ModelSpec("table4", "col1", "Digde_new (PCA) instead of Digde", "revl",
+              ("digde_new", *CONTROLS)),
+    ModelSpec("table4", "col2", "Eco added", "revl", ("digde", *CONTROLS, "eco")),
+    ModelSpec("table4", "col3", "Digde lagged one year", "revl", ("l1_digde", *CONTROLS)),
+)
+
+TABLE10 = (
+    ModelSpec("table10", "east_central", "East and central", "revl", ("digde", *CONTROLS),
+              sample="region3 != 'west'"),
+    ModelSpec("table10", "west", "West", "revl", ("digde", *CONTROLS), sample="region3 == 'west'"),
+    ModelSpec("table10", "pre_2015", "Before 2015", "revl", ("digde", *CONTROLS),
+              sample="not post_2015"),
+    ModelSpec("table10", "post_2015", "2015 on", "revl", ("digde", *CONTROLS), sample="post_2015"),
+)
+
 TABLE3 = (
     ModelSpec("table3", "col1", "Both effects, no controls", "revl", ("digde",)),
     ModelSpec("table3", "col2", "Controls, year effects", "revl", ("digde", *CONTROLS), ("time",)),
@@ -40,25 +56,14 @@ TABLE3 = (
 )
 
 
+def with_lags(panel: pd.DataFrame) -> pd.DataFrame:
+    """Add l1_digde (Digde of the same province in t-1; missing in the first year)."""
+    ordered = panel.sort_values([ENTITY, TIME])
+    previous = ordered.assign(**{TIME: ordered[TIME] + 1})[[ENTITY, TIME, "digde"]]
+    return ordered.merge(previous.rename(columns={"digde": "l1_digde"}), on=[ENTITY, TIME],
+                         how="left")
+
+
 def fit_fe(panel: pd.DataFrame, spec: ModelSpec) -> EstimationResult:
     return fe_ols(spec.data(panel), spec.y, list(spec.x), entity=ENTITY, time=TIME,
                   effects=spec.effects, cluster=ENTITY)
-
-
-def estimate_rows(spec: ModelSpec, result: EstimationResult) -> pd.DataFrame:
-    frame = result.to_frame().reset_index()
-    frame.insert(0, "model_id", spec.model_id)
-    frame.insert(0, "table_id", spec.table_id)
-    return frame
-
-
-def stat_rows(spec: ModelSpec, result: EstimationResult) -> pd.DataFrame:
-    stats = {"nobs": result.nobs, **dict(result.fit_stats),
-             "province_effects": float("entity" in spec.effects),
-             "year_effects": float("time" in spec.effects)}
-    for name, test in result.tests.items():
-        stats[f"{name}_statistic"] = test.statistic
-        if test.pvalue is not None:
-            stats[f"{name}_pvalue"] = test.pvalue
-    return pd.DataFrame({"table_id": spec.table_id, "model_id": spec.model_id,
-                         "stat": list(stats), "value": [float(v) for v in stats.values()]})

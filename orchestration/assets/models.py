@@ -1,13 +1,24 @@
-"""Study tables fitted on the panel mart into results.estimates and results.model_stats."""
-
+"""The study's Tables 3-10 fitted on the panel mart into the results schema."""
 import dagster as dg
 import pandas as pd
 
 from orchestration.results_store import replace_table_results
 from orchestration.resources import Warehouse
-from stats.study import TABLE3, estimate_rows, fit_fe, stat_rows
+from stats import study_tables
 
 PANEL = dg.AssetKey(["marts", "fct_province_year_panel"])
+TABLES = {  # asset name -> (fit function, description)
+    "table3_baseline": (study_tables.table3, "Table 3, baseline: Revl on Digde with province "
+                        "and/or year effects, with and without controls."),
+    "table4_robustness": (study_tables.table4, "Table 4, robustness: Digde_new (PCA) instead "
+                          "of Digde; Eco added; Digde lagged one year."),
+    "table5_system_gmm": (study_tables.table5, "Table 5, system GMM (two-step, Windmeijer SEs, "
+                          "collapsed instruments): AR(1), AR(2), Hansen, Sargan."),
+    "table6_iv": (study_tables.table6, "Table 6, 2SLS of Revl on Digde instrumented by Iv, "
+                  "both effects partialled out, with ivreg2's first-stage diagnostics."),
+    "table10_heterogeneity": (study_tables.table10, "Table 10, heterogeneity: east+central vs "
+                              "west, before 2015 vs 2015 on, with tests of the difference."),
+}
 
 
 def load_panel(warehouse: Warehouse) -> pd.DataFrame:
@@ -15,23 +26,48 @@ def load_panel(warehouse: Warehouse) -> pd.DataFrame:
         return conn.execute("select * from marts.fct_province_year_panel").df()
 
 
-@dg.asset(key=["results", "table3_baseline"], deps=[PANEL], group_name="results",
-          kinds={"python", "duckdb"}, owners=["team:econometrics"])
-def table3_baseline(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Table 3, baseline: Revl on Digde with province and/or year effects, with and without
-    controls; SEs clustered by province with reghdfe's small-sample scaling."""
-    panel = load_panel(warehouse)
-    fits = [(spec, fit_fe(panel, spec)) for spec in TABLE3]
-    estimates = pd.concat([estimate_rows(s, r) for s, r in fits], ignore_index=True)
-    stats = pd.concat([stat_rows(s, r) for s, r in fits], ignore_index=True)
+def _store(warehouse: Warehouse, table) -> dict:
     with warehouse.connect() as conn:
-        replace_table_results(conn, "table3", estimates, stats)
-    col4 = fits[-1][1]
-    context.log.info(f"Table 3 (4): Digde = {col4.params['digde']:.4f} "
-                     f"(SE {col4.std_errors['digde']:.4f}, N = {col4.nobs})")
-    return dg.MaterializeResult(metadata={
-        "digde_col4": dg.MetadataValue.float(float(col4.params["digde"])),
-        "digde_col4_se": dg.MetadataValue.float(float(col4.std_errors["digde"])),
-        "estimates": dg.MetadataValue.md(
-            estimates[estimates.term == "digde"].round(4).to_markdown(index=False)),
-    })
+        replace_table_results(conn, table)
+    shown = table.estimates[table.estimates.term.isin(["digde", "digde_new", "l1_digde",
+                                                       "indirect", "L1.revl", "iv"])]
+    return {"rows": dg.MetadataValue.int(len(table.estimates)),
+            "key_estimates": dg.MetadataValue.md(shown[["model_id", "term", "estimate",
+                                                        "std_error", "p_value"]]
+                                                 .round(4).to_markdown(index=False))}
+
+
+def _table_asset(name: str, fit, description: str) -> dg.AssetsDefinition:
+    @dg.asset(name=name, key_prefix="results", deps=[PANEL], group_name="results",
+              kinds={"python", "duckdb"}, owners=["team:econometrics"], description=description)
+    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse):
+        table = fit(load_panel(warehouse))
+        context.log.info(f"{table.table_id}: {len(table.columns)} model(s) fitted")
+        return dg.MaterializeResult(metadata=_store(warehouse, table))
+    return _asset
+
+
+table_assets = [_table_asset(name, fit, text) for name, (fit, text) in TABLES.items()]
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["results", name], deps=[PANEL], group_name="results",
+                        kinds={"python", "duckdb"}, owners=["team:econometrics"],
+                        description=text)
+           for name, text in (("table7_mediation", "Table 7, three-step mediation for Ftrd, "
+                               "Expt and Dexp (c, a, c' and b)."),
+                              ("table8_sobel", "Table 8, Sobel, Aroian and Goodman tests."),
+                              ("table9_bootstrap", "Table 9, cluster bootstrap (B = 5000, seed "
+                               "0): percentile and bias-corrected intervals, share mediated."))])
+def mediation_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Tables 7-9 from one set of mediation fits (the bootstrap draws are shared)."""
+    fits = study_tables.mediation_fits(load_panel(warehouse))
+    for name, build in (("table7_mediation", study_tables.table7),
+                        ("table8_sobel", study_tables.table8),
+                        ("table9_bootstrap", study_tables.table9)):
+        yield dg.MaterializeResult(asset_key=["results", name],
+                                   metadata=_store(warehouse, build(fits)))
+    for m, r in fits.items():
+        label = "suppression |ab/c'|" if r.suppression else "share mediated"
+        value = r.suppression_ratio if r.suppression else r.share_mediated
+        context.log.info(f"{m}: a = {r.a:.4f}, b = {r.b:.4f}, {label} = {value:.2%}")

@@ -1,0 +1,40 @@
+"""Shared helpers for the benchmark scripts: machine facts and the default panel."""
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def default_panel():
+    """The panel mart of a published warehouse, or of a fresh build of the default data."""
+    db = Path(os.environ.get("MEDTRADE_DATA_DIR", "data")) / "warehouse" / "medtrade.duckdb"
+    if not db.exists():
+        import dagster as dg
+
+        from ingest.demo_data import write_demo_data
+        from ingest.paths import DataPaths
+        from orchestration.definitions import build_definitions
+        paths = DataPaths.from_dir(tempfile.mkdtemp(prefix="medtrade-bench-")).ensure()
+        write_demo_data(paths, progress=lambda m: None)
+        build_definitions(str(paths.root)).get_job_def("medtrade_pipeline").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral())
+        db = paths.published_db
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        return conn.execute("select * from marts.fct_province_year_panel").df()
+    finally:
+        conn.close()
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - start

@@ -1,0 +1,20 @@
+"""The report: the study's tables (Markdown, HTML, LaTeX) and figures, from the results schema."""
+import dagster as dg
+
+from orchestration.assets.models import mediation_tables, table_assets
+from orchestration.report_writer import write_report
+from orchestration.resources import Warehouse
+
+
+@dg.asset(key=["report", "study_tables"], group_name="report", kinds={"python", "html"},
+          owners=["team:econometrics"],
+          deps=[*[a.key for a in table_assets], *mediation_tables.keys])
+def study_report(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Renders Tables 3-10 in the study's layout (stars, SEs in parentheses, N, R2, FE rows)
+    as Markdown, HTML and LaTeX, with a coefficient plot and a mediation diagram (PNG)."""
+    with warehouse.connect(read_only=True) as conn:
+        written = write_report(conn, warehouse.paths.report)
+    context.log.info(f"report written to {warehouse.paths.report}")
+    return dg.MaterializeResult(metadata={
+        "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
+        "report": dg.MetadataValue.path(str(warehouse.paths.report / "report.html"))})

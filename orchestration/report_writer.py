@@ -1,0 +1,59 @@
+"""Write the study tables and figures from results.* into the report folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from stats.figures import coefficient_plot, mediation_diagram
+from stats.render import regression_grid, stat_grid, to_html, to_latex, to_markdown
+
+NOTE = ("Standard errors in parentheses, clustered by province (reghdfe small-sample "
+        "scaling; GMM: Windmeijer-corrected). *** p<0.01, ** p<0.05, * p<0.1.")
+
+
+def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    est = conn.execute("select * from results.estimates").df()
+    stats = conn.execute("select * from results.model_stats").df()
+    cols = conn.execute("select * from results.table_columns order by table_id, position").df()
+    md, htm, tex, written = [], [], [], []
+    order = sorted(cols.table_id.unique(), key=lambda t: int(t.replace("table", "")))
+    for table_id in order:
+        meta = cols[cols.table_id == table_id]
+        title = f"Table {table_id[5:]}. {meta.title.iloc[0]}"
+        e, s = est[est.table_id == table_id], stats[stats.table_id == table_id]
+        grid = (stat_grid(e, s) if table_id in ("table8", "table9") else
+                regression_grid(e, s, list(zip(meta.model_id, meta.label))))
+        md.append(to_markdown(title, grid, NOTE))
+        htm.append(to_html(title, grid, NOTE))
+        tex.append(to_latex(title, grid, NOTE))
+    pieces = {"study_tables.md": "\n".join(md), "study_tables.tex": "\n".join(tex)}
+    for name, text in pieces.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        written.append(folder / name)
+    written.append(coefficient_plot(est, folder / "coefficient_plot.png"))
+    written.append(mediation_diagram(_paths(est, stats), folder / "mediation_diagram.png"))
+    page = ("<!doctype html><html><head><meta charset='utf-8'><title>medtrade report</title>"
+            "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
+            "table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;text-align:right}"
+            ".note{font-size:12px;color:#555}</style></head><body><h1>medtrade: study tables</h1>"
+            + "".join(htm) + "<h2>Figures</h2><img src='coefficient_plot.png'>"
+            "<img src='mediation_diagram.png' style='max-width:100%'></body></html>")
+    (folder / "report.html").write_text(page, encoding="utf-8")
+    return [*written, folder / "report.html"]
+
+
+def _paths(est: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+    t7 = est[est.table_id == "table7"]
+    t9 = stats[stats.table_id == "table9"].pivot_table(index="model_id", columns="stat",
+                                                        values="value")
+    rows = []
+    for m in t9.index:
+        a = t7[(t7.model_id == f"{m}_a") & (t7.term == "digde")].estimate.iloc[0]
+        out = t7[t7.model_id == f"{m}_b"].set_index("term").estimate
+        share = (f"suppression {t9.at[m, 'suppression_ratio']:.1%}" if t9.at[m, "suppression"] == 1
+                 else f"{t9.at[m, 'share_mediated']:.1%} mediated")
+        rows.append({"mediator": m, "a": a, "b": out[m], "c_prime": out["digde"], "share": share})
+    return pd.DataFrame(rows)

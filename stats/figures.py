@@ -1,0 +1,58 @@
+"""Figures of the report: a coefficient plot and a mediation diagram (PNG, matplotlib)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+
+def coefficient_plot(estimates: pd.DataFrame, path: Path, terms=("digde", "digde_new", "l1_digde")
+                     ) -> Path:
+    """Digde's coefficient and 95% interval in every model of Revl that has it."""
+    rows = estimates[estimates.term.isin(terms) & ~estimates.model_id.str.endswith("_a")
+                     & (estimates.model_id != "first_stage")].copy()
+    rows["order"] = rows.table_id.str.replace("table", "").astype(int)
+    rows = rows.sort_values("order", kind="stable").iloc[::-1]
+    rows["label"] = rows.table_id + " " + rows.model_id + " (" + rows.term + ")"
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
+    ax.errorbar(rows.estimate, range(len(rows)), xerr=[rows.estimate - rows.ci_low,
+                                                       rows.ci_high - rows.estimate],
+                fmt="o", color="#1f4e79", ecolor="#7f9fbf", capsize=3)
+    ax.axvline(0, color="grey", lw=0.8, ls="--")
+    ax.set_yticks(range(len(rows)), rows.label, fontsize=8)
+    ax.set_xlabel("coefficient on the digital economy index (95% CI)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def mediation_diagram(paths: pd.DataFrame, path: Path) -> Path:
+    """One panel per mediator: X -> M (a), M -> Y (b), X -> Y (c'), with the indirect share.
+
+    ``paths`` columns: mediator, a, b, c_prime, share (text).
+    """
+    fig, axes = plt.subplots(1, len(paths), figsize=(4.2 * len(paths), 3))
+    for ax, row in zip(list(axes) if len(paths) > 1 else [axes], paths.itertuples()):
+        ax.axis("off")
+        boxes = {"X": (0.1, 0.2, "Digde"), "M": (0.5, 0.8, row.mediator.capitalize()),
+                 "Y": (0.9, 0.2, "Revl")}
+        for x, y, text in boxes.values():
+            ax.text(x, y, text, ha="center", va="center", fontsize=11,
+                    bbox=dict(boxstyle="round", fc="#eef3f8", ec="#1f4e79"))
+        for (a, b), label in ((("X", "M"), f"a = {row.a:.3f}"), (("M", "Y"), f"b = {row.b:.3f}"),
+                              (("X", "Y"), f"c' = {row.c_prime:.3f}")):
+            (x0, y0, _), (x1, y1, _) = boxes[a], boxes[b]
+            ax.annotate("", xy=(x1 - 0.06 * (x1 > x0), y1 - 0.08 * (y1 > y0) + 0.08 * (y1 < y0)),
+                        xytext=(x0 + 0.06 * (x1 > x0), y0 + 0.08 * (y1 > y0) - 0.08 * (y1 < y0)),
+                        arrowprops=dict(arrowstyle="->", color="#1f4e79"))
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.07, label, ha="center", fontsize=9)
+        ax.set_title(f"{row.mediator}: {row.share}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -1,0 +1,109 @@
+"""Render study tables from results.estimates / results.model_stats rows.
+
+Regression tables follow the paper's layout: one column per model, the coefficient with
+stars (*** p<0.01, ** p<0.05, * p<0.1) over its standard error in parentheses, then N,
+R2, fixed-effect rows and the table's tests. Tables 8 and 9 list one row per mediator.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+KEY_TERMS = ["L1.revl", "digde", "digde_new", "l1_digde", "iv", "ftrd", "expt", "dexp"]
+FOOTER_STATS = [("nobs", "N", "{:.0f}"), ("r2", "R2", "{:.3f}"),
+                ("r2_within", "Within R2", "{:.3f}"), ("n_instruments", "Instruments", "{:.0f}"),
+                ("ar1_pvalue", "AR(1) p", "{:.3f}"), ("ar2_pvalue", "AR(2) p", "{:.3f}"),
+                ("hansen_statistic", "Hansen J", "{:.2f}"), ("hansen_pvalue", "Hansen p", "{:.3f}"),
+                ("sargan_pvalue", "Sargan p", "{:.3f}"),
+                ("anderson_lm_statistic", "Anderson LM", "{:.2f}"),
+                ("anderson_lm_pvalue", "Anderson LM p", "{:.3f}"),
+                ("cragg_donald_f_statistic", "Cragg-Donald F", "{:.2f}"),
+                ("kp_f_statistic", "Kleibergen-Paap F", "{:.2f}"),
+                ("sy_iv_size_10", "Stock-Yogo 10%", "{:.2f}")]
+
+
+def stars(p: float) -> str:
+    if p != p:  # NaN
+        return ""
+    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+
+
+def regression_grid(estimates: pd.DataFrame, stats: pd.DataFrame,
+                    columns: list[tuple[str, str]]) -> pd.DataFrame:
+    """A DataFrame of display strings: rows are terms/statistics, columns are models."""
+    terms = list(dict.fromkeys(estimates["term"]))
+    ordered = [t for t in KEY_TERMS if t in terms] + [t for t in terms if t not in KEY_TERMS]
+    labels = [label for _, label in columns]
+    rows = {}
+    for term in ordered:
+        coef, se = [], []
+        for model_id, _ in columns:
+            hit = estimates[(estimates.model_id == model_id) & (estimates.term == term)]
+            if hit.empty:
+                coef.append(""), se.append("")
+            else:
+                r = hit.iloc[0]
+                coef.append(f"{r.estimate:.4f}{stars(r.p_value)}")
+                se.append(f"({r.std_error:.4f})")
+        rows[term] = coef
+        rows[f" {term} se"] = se
+    wide = stats.pivot_table(index="stat", columns="model_id", values="value", aggfunc="first")
+    for key, label in (("province_effects", "Province FE"), ("year_effects", "Year FE")):
+        if key in wide.index:
+            rows[label] = ["Yes" if wide.get(m, pd.Series()).get(key) == 1 else "No"
+                           if m in wide.columns else "" for m, _ in columns]
+    for key, label, fmt in FOOTER_STATS:
+        if key in wide.index:
+            vals = [wide.at[key, m] if m in wide.columns else float("nan") for m, _ in columns]
+            if any(v == v for v in vals):
+                rows[label] = [fmt.format(v) if v == v else "" for v in vals]
+    grid = pd.DataFrame(rows, index=labels).T
+    grid.index = [("" if i.endswith(" se") else i) for i in grid.index]
+    return grid
+
+
+def stat_grid(estimates: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+    """Tables 8/9: one row per mediator (and effect), estimates and test statistics."""
+    wide = stats.pivot_table(index="model_id", columns="stat", values="value", aggfunc="first")
+    rows = []
+    for r in estimates.itertuples():
+        row = {"mediator": r.model_id, "effect": r.term, "estimate": f"{r.estimate:.4f}",
+               "std_error": f"{r.std_error:.4f}"}
+        if r.ci_low == r.ci_low:
+            row["95% CI (percentile)"] = f"[{r.ci_low:.4f}, {r.ci_high:.4f}]"
+        bc = (f"{r.term}_bc_low", f"{r.term}_bc_high")
+        if bc[0] in wide.columns:
+            row["95% CI (bias-corrected)"] = (f"[{wide.at[r.model_id, bc[0]]:.4f}, "
+                                             f"{wide.at[r.model_id, bc[1]]:.4f}]")
+        for name in ("sobel", "aroian", "goodman"):
+            if f"{name}_z" in wide.columns:
+                row[name] = (f"{wide.at[r.model_id, f'{name}_z']:.3f}"
+                             f"{stars(wide.at[r.model_id, f'{name}_pvalue'])}")
+        if r.term == "indirect" and "share_mediated" in wide.columns:
+            suppressed = wide.at[r.model_id, "suppression"] == 1
+            row["share"] = (f"suppression {wide.at[r.model_id, 'suppression_ratio']:.2%}"
+                            if suppressed else f"{wide.at[r.model_id, 'share_mediated']:.2%}")
+        rows.append(row)
+    return pd.DataFrame(rows).fillna("").set_index("mediator")
+
+
+def to_markdown(title: str, grid: pd.DataFrame, note: str) -> str:
+    return f"### {title}\n\n{grid.to_markdown()}\n\n{note}\n"
+
+
+def to_html(title: str, grid: pd.DataFrame, note: str) -> str:
+    return (f"<h3>{html.escape(title)}</h3>\n{grid.to_html(escape=True, border=0)}\n"
+            f"<p class='note'>{html.escape(note)}</p>\n")
+
+
+def to_latex(title: str, grid: pd.DataFrame, note: str) -> str:
+    def esc(v):
+        return str(v).replace("_", r"\_").replace("%", r"\%").replace("#", r"\#")
+    spec = "l" + "c" * grid.shape[1]
+    lines = [r"\begin{table}[htbp]\centering", f"\\caption{{{esc(title)}}}",
+             f"\\begin{{tabular}}{{{spec}}}", r"\hline",
+             " & ".join(["", *map(esc, grid.columns)]) + r" \\", r"\hline"]
+    lines += [" & ".join([esc(i), *map(esc, row)]) + r" \\" for i, row in zip(grid.index, grid.values)]
+    lines += [r"\hline", r"\end{tabular}", f"\\par\\footnotesize {esc(note)}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
