@@ -19,6 +19,16 @@ from stats.panel import ModelSpecError
 EQUATIONS = ("diff", "level", "both")
 
 
+def _validate_group(group) -> None:
+    """Both instrument kinds: a lone variable name becomes a tuple; the equation is known."""
+    if isinstance(group.variables, str):
+        object.__setattr__(group, "variables", (group.variables,))
+    else:
+        object.__setattr__(group, "variables", tuple(group.variables))
+    if group.equation not in EQUATIONS:
+        raise ModelSpecError(f"unknown equation '{group.equation}'; choose from {EQUATIONS}")
+
+
 @dataclass(frozen=True)
 class GmmInstruments:
     """GMM-style instruments, as xtabond2's gmm(vars, laglimits(min_lag max_lag))."""
@@ -29,10 +39,7 @@ class GmmInstruments:
     equation: str = "both"
 
     def __post_init__(self):
-        if isinstance(self.variables, str):
-            object.__setattr__(self, "variables", (self.variables,))
-        if self.equation not in EQUATIONS:
-            raise ModelSpecError(f"unknown equation '{self.equation}'; choose from {EQUATIONS}")
+        _validate_group(self)
         if self.max_lag is not None and self.max_lag < self.min_lag:
             raise ModelSpecError("max_lag must be at least min_lag")
 
@@ -44,10 +51,7 @@ class IvInstruments:
     equation: str = "both"
 
     def __post_init__(self):
-        if isinstance(self.variables, str):
-            object.__setattr__(self, "variables", (self.variables,))
-        if self.equation not in EQUATIONS:
-            raise ModelSpecError(f"unknown equation '{self.equation}'; choose from {EQUATIONS}")
+        _validate_group(self)
 
 
 LAG = re.compile(r"^L(\d*)\.(.+)$")
