@@ -87,6 +87,7 @@ def parse_customs(grid: Grid, *, folder_year: int, source_file: str,
     if rej.rejects:
         return pd.DataFrame(columns=RAW_COLUMNS), rej.rejects
     if frame.empty:
+        rej.file("the file has a header but no data rows")
         return pd.DataFrame(columns=RAW_COLUMNS), rej.rejects
 
     if "flow" in cols:

@@ -76,12 +76,14 @@ def _loaded_files(conn, source: str, partition_key: str) -> set[tuple[str, str]]
 Parser = Callable[[Path, str, str], tuple[pd.DataFrame, list[Reject]]]
 
 
-def _parse_files(files: list[Path], landing: Path, source: str, parser: Parser):
-    frames, rejects, hashes = [], [], []
-    for path in files:
-        rel = str(path.relative_to(landing))
-        digest = file_sha256(path)
-        hashes.append((rel, digest))
+def _parse_files(files: list[Path], hashes: list[tuple[str, str]], source: str, parser: Parser):
+    frames, rejects, seen = [], [], {}
+    for path, (rel, digest) in zip(files, hashes):
+        if digest in seen:  # the same file saved twice under two names
+            rejects.append(Reject(source, rel, digest, None, None, None,
+                                  f"identical to {seen[digest]}; skipped", "warning"))
+            continue
+        seen[digest] = rel
         try:
             frame, file_rejects = parser(path, rel, digest)
         except UnreadableFile as exc:
@@ -89,7 +91,7 @@ def _parse_files(files: list[Path], landing: Path, source: str, parser: Parser):
         rejects.extend(file_rejects)
         if frame is not None and not frame.empty:
             frames.append(frame.assign(source_file=rel, file_hash=digest))
-    return frames, rejects, hashes
+    return frames, rejects
 
 
 def _replace_partition(conn, table: str, where: str, params: list, frame: pd.DataFrame,
@@ -139,36 +141,50 @@ def _load_partition(conn, paths: DataPaths, source: str, partition_key: str,
     if not force and set(hashes) == _loaded_files(conn, source, partition_key):
         result.skipped_unchanged = True
         return result
-    frames, rejects, _ = _parse_files(files, paths.landing, source, parser)
+    frames, rejects = _parse_files(files, hashes, source, parser)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frame.empty and source == "yearbook":
+        frame, clashes = _cross_file_duplicates(frame)
+        rejects += clashes
+    if not frame.empty and source == "customs" and len(frames) > 1:
+        rejects += _customs_overlaps(frame)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     _record_rejects(conn, source, partition_key, hashes, rejects, now)
     result.warnings = [r.message() for r in rejects if r.severity != "error"]
     if any(r.severity == "error" for r in rejects):
         raise IngestError(rejects)
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if source == "yearbook" and not frame.empty:
-        frame = _cross_file_duplicates(frame)
     _replace_partition(conn, table, where, params, frame, result, now)
     result.rows = len(frame)
     return result
 
 
-def _cross_file_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
+def _cross_file_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Reject]]:
     """The same (province, year, indicator) in two files must agree; keep the first."""
     key = ["province_code", "year", "indicator_code"]
     dups = frame[frame.duplicated(key, keep=False)]
     clashes = dups.groupby(key)["value"].nunique(dropna=False)
     clashes = clashes[clashes > 1]
+    rejects = []
     if not clashes.empty:
-        rejects = []
         for k in clashes.index[:50]:
             rows = dups.set_index(key).loc[[k]]
             for _, r in rows.reset_index().iterrows():
                 rejects.append(Reject("yearbook", r.source_file, r.file_hash, int(r.source_row),
                                       "value", r.value_text,
                                       f"{k[2]} for {k[0]} in {k[1]} differs between files"))
-        raise IngestError(rejects)
-    return frame.drop_duplicates(key, keep="first")
+    return frame.drop_duplicates(key, keep="first"), rejects
+
+
+def _customs_overlaps(frame: pd.DataFrame) -> list[Reject]:
+    """Two files of one year must not both hold a row key: the year would count it twice."""
+    from ingest.customs import KEY
+    files = frame.groupby(KEY, dropna=False)["source_file"].transform("nunique")
+    clash = frame[files > 1]
+    return [Reject("customs", r.source_file, r.file_hash, int(r.source_row),
+                                  "商品编码/hs_code", r.hs_code,
+                                  "the same (month, province, HS code, partner, trade mode) is "
+                                  "in another file of this year; exports would be counted twice")
+            for r in clash.head(50).itertuples()]
 
 
 def customs_years(paths: DataPaths) -> list[int]:

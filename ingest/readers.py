@@ -30,6 +30,9 @@ def file_sha256(path: Path) -> str:
 
 
 def decode_text(raw: bytes) -> str:
+    if b"\x00" in raw[:65536]:
+        raise UnreadableFile("binary content (NUL bytes), not CSV text: is it another format "
+                             "renamed to .csv?")
     for encoding in ENCODINGS:
         try:
             return raw.decode(encoding)

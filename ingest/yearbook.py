@@ -61,6 +61,8 @@ def parse_yearbook(grid: Grid, *, source_file: str, file_hash: str,
         long = _wide_to_long(grid, header_index, file_stem, reject)
     else:
         long = _long_form(grid, reject)
+    if long is not None and long.empty and not rejects:
+        reject(None, None, None, "the file has a header but no data rows")
     if long is None or long.empty:
         return pd.DataFrame(columns=RAW_COLUMNS), rejects
     return _validate_values(long, reject), rejects
@@ -88,8 +90,12 @@ def _wide_to_long(grid: Grid, header_index: int, file_stem: str, reject) -> pd.D
         return None
     frame = grid_to_frame(grid, header_index)
     region_col = frame.columns[0]
-    keep = ~frame[region_col].str.match(FOOTNOTE).fillna(False)
-    frame = frame[keep]
+    lookup = province_lookup()
+    # Footnotes: marked lines, or text alone in the first cell that is not a province.
+    alone = (frame[frame.columns[1:-1]].fillna("") == "").all(axis=1)
+    known = frame[region_col].map(lambda v: lookup.code_for(v) is not None or lookup.is_aggregate(v))
+    footnote = frame[region_col].str.match(FOOTNOTE).fillna(False) | (alone & ~known)
+    frame = frame[~footnote]
     year_cols = [c for c in frame.columns[1:-1] if c]
     long = frame.melt(id_vars=[region_col, "source_row"], value_vars=year_cols,
                       var_name="year_label", value_name="value_text")

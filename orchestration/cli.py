@@ -80,8 +80,10 @@ def cmd_run(args) -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                print(f"FAILED {event.step_key}: {event.step_failure_data.error.message}",
-                      file=sys.stderr)
+                error = event.step_failure_data.error
+                while error.cause is not None:  # the user-code error under Dagster's wrapper
+                    error = error.cause
+                print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
         print("the published warehouse was not changed", file=sys.stderr)
         return 1
     print(f"\nrun {result.run_id} succeeded\n"

@@ -5,6 +5,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets import dbt, ingest, models, publish, report
+from orchestration.assets.checks import gx_checks
 from orchestration.jobs import full_pipeline
 from orchestration.project import dbt_project
 from orchestration.resources import Warehouse, default_data_dir
@@ -13,6 +14,7 @@ from orchestration.resources import Warehouse, default_data_dir
 def build_definitions(data_dir: str | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=dg.load_assets_from_modules([ingest, dbt, models, report, publish]),
+        asset_checks=gx_checks,
         jobs=[full_pipeline],
         resources={"warehouse": Warehouse(data_dir=data_dir or default_data_dir()),
                    "dbt": DbtCliResource(project_dir=dbt_project)},

@@ -24,8 +24,12 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
         meta = cols[cols.table_id == table_id]
         title = f"Table {table_id[5:]}. {meta.title.iloc[0]}"
         e, s = est[est.table_id == table_id], stats[stats.table_id == table_id]
-        grid = (stat_grid(e, s) if table_id in ("table8", "table9") else
-                regression_grid(e, s, list(zip(meta.model_id, meta.label))))
+        if e.empty:  # skipped: the data could not identify this table
+            grid = pd.DataFrame({"": [meta.label.iloc[0]]}, index=["note"])
+        elif table_id in ("table8", "table9"):
+            grid = stat_grid(e, s)
+        else:
+            grid = regression_grid(e, s, list(zip(meta.model_id, meta.label)))
         md.append(to_markdown(title, grid, NOTE))
         htm.append(to_html(title, grid, NOTE))
         tex.append(to_latex(title, grid, NOTE))
@@ -34,21 +38,25 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
     written.append(coefficient_plot(est, folder / "coefficient_plot.png"))
-    written.append(mediation_diagram(_paths(est, stats), folder / "mediation_diagram.png"))
+    paths = _paths(est, stats)
+    if not paths.empty:
+        written.append(mediation_diagram(paths, folder / "mediation_diagram.png"))
     page = ("<!doctype html><html><head><meta charset='utf-8'><title>medtrade report</title>"
             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
             "table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;text-align:right}"
             ".note{font-size:12px;color:#555}</style></head><body><h1>medtrade: study tables</h1>"
             + "".join(htm) + "<h2>Figures</h2><img src='coefficient_plot.png'>"
-            "<img src='mediation_diagram.png' style='max-width:100%'></body></html>")
+            "<img src='mediation_diagram.png' style='max-width:100%'>"
+            "<h2>Data quality</h2><p><a href='data_docs/index.html'>Great Expectations Data Docs"
+            "</a> (every suite of expectations/, as validated in the last run)</p></body></html>")
     (folder / "report.html").write_text(page, encoding="utf-8")
     return [*written, folder / "report.html"]
 
 
 def _paths(est: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     t7 = est[est.table_id == "table7"]
-    t9 = stats[stats.table_id == "table9"].pivot_table(index="model_id", columns="stat",
-                                                        values="value")
+    t9 = stats[(stats.table_id == "table9") & (stats.model_id != "skipped")].pivot_table(
+        index="model_id", columns="stat", values="value")
     rows = []
     for m in t9.index:
         a = t7[(t7.model_id == f"{m}_a") & (t7.term == "digde")].estimate.iloc[0]

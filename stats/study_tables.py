@@ -23,6 +23,18 @@ MEDIATORS = ("ftrd", "expt", "dexp")
 N_BOOT, SEED = 5000, 0
 
 
+TITLES = {
+    "table3": "Baseline: digital economy and resilience",
+    "table4": "Robustness",
+    "table5": "System GMM (two-step, Windmeijer-corrected SEs)",
+    "table6": "Instrumental variable (2SLS)",
+    "table7": "Mediation: three-step regressions",
+    "table8": "Sobel, Aroian and Goodman tests",
+    "table9": "Cluster bootstrap of indirect, direct and total effects",
+    "table10": "Heterogeneity: region and pilot-zone period",
+}
+
+
 @dataclass(frozen=True)
 class StudyTable:
     table_id: str
@@ -30,6 +42,17 @@ class StudyTable:
     columns: list[tuple[str, str]]       # (model_id, label)
     estimates: pd.DataFrame
     stats: pd.DataFrame
+
+
+def skipped(table_id: str, reason: str) -> StudyTable:
+    """A table the data cannot identify (e.g. GMM on a two-year panel): no estimates, a
+    'skipped' statistic and the reason as its only column label."""
+    stats = pd.DataFrame([(table_id, "skipped", "skipped", 1.0)],
+                         columns=["table_id", "model_id", "stat", "value"])
+    estimates = pd.DataFrame(columns=["table_id", "model_id", "term", "estimate", "std_error",
+                                      "statistic", "p_value", "ci_low", "ci_high"])
+    return StudyTable(table_id, TITLES[table_id], [("skipped", f"not estimated: {reason}")],
+                      estimates, stats)
 
 
 def _rows(table_id: str, model_id: str, result: EstimationResult, extra: dict | None = None):
@@ -76,11 +99,11 @@ def _fe_table(table_id, title, specs, panel) -> StudyTable:
 
 
 def table3(panel):
-    return _fe_table("table3", "Baseline: digital economy and resilience", TABLE3, panel)
+    return _fe_table("table3", TITLES["table3"], TABLE3, panel)
 
 
 def table4(panel):
-    return _fe_table("table4", "Robustness", TABLE4, with_lags(panel))
+    return _fe_table("table4", TITLES["table4"], TABLE4, with_lags(panel))
 
 
 def table5(panel):
@@ -88,7 +111,7 @@ def table5(panel):
                             regressors=["L1.revl", "digde", *CONTROLS],
                             gmm=[GmmInstruments("revl", 2, 4, collapse=True)],
                             iv=[IvInstruments(["digde", *CONTROLS])], system=True)
-    return _table("table5", "System GMM (two-step, Windmeijer-corrected SEs)",
+    return _table("table5", TITLES["table5"],
                   [("sys_gmm", "System GMM", res, {"collapse": 1.0})])
 
 
@@ -98,7 +121,7 @@ def table6(panel):
                                     ("iv", *CONTROLS)))
     second = fe_iv(panel, "revl", "digde", "iv", list(CONTROLS), small=True, **both)
     fx = {"province_effects": 1.0, "year_effects": 1.0}
-    return _table("table6", "Instrumental variable (2SLS)",
+    return _table("table6", TITLES["table6"],
                   [("first_stage", "First stage: Digde", first, fx),
                    ("second_stage", "Second stage: Revl", second, fx)])
 
@@ -116,7 +139,7 @@ def table7(fits) -> StudyTable:
     for m, r in fits.items():
         rows += [(f"{m}_a", f"{m} (a)", r.models["mediator"], fx),
                  (f"{m}_b", f"Revl (c', b: {m})", r.models["outcome"], fx)]
-    return _table("table7", "Mediation: three-step regressions", rows)
+    return _table("table7", TITLES["table7"], rows)
 
 
 def table8(fits) -> StudyTable:
@@ -129,7 +152,7 @@ def table8(fits) -> StudyTable:
                     "ci_low": float("nan"), "ci_high": float("nan")})
         for name, t in r.tests.items():
             stats += [("table8", m, f"{name}_z", t.statistic), ("table8", m, f"{name}_pvalue", t.pvalue)]
-    return StudyTable("table8", "Sobel, Aroian and Goodman tests", [(m, m) for m in fits],
+    return StudyTable("table8", TITLES["table8"], [(m, m) for m in fits],
                       pd.DataFrame(est), pd.DataFrame(stats, columns=["table_id", "model_id",
                                                                       "stat", "value"]))
 
@@ -148,13 +171,13 @@ def table9(fits) -> StudyTable:
                   ("table9", m, "suppression", float(r.suppression)),
                   ("table9", m, "suppression_ratio", r.suppression_ratio),
                   ("table9", m, "n_boot", r.n_boot), ("table9", m, "seed", r.seed)]
-    return StudyTable("table9", "Cluster bootstrap of indirect, direct and total effects",
+    return StudyTable("table9", TITLES["table9"],
                       [(m, m) for m in fits], pd.DataFrame(est),
                       pd.DataFrame(stats, columns=["table_id", "model_id", "stat", "value"]))
 
 
 def table10(panel) -> StudyTable:
-    base = _fe_table("table10", "Heterogeneity: region and pilot-zone period", TABLE10, panel)
+    base = _fe_table("table10", TITLES["table10"], TABLE10, panel)
     kw = dict(controls=list(CONTROLS), entity=ENTITY, time=TIME, cluster=ENTITY)
     tests = []
     for name, mask, labels in (("west_vs_east_central", panel.region3 == "west",

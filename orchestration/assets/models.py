@@ -5,9 +5,10 @@ import pandas as pd
 from orchestration.results_store import replace_table_results
 from orchestration.resources import Warehouse
 from stats import study_tables
+from stats.panel import ModelSpecError
 
 PANEL = dg.AssetKey(["marts", "fct_province_year_panel"])
-TABLES = {  # asset name -> (fit function, description)
+TABLES = {  # asset name -> (fit function, description); the table id is the name's prefix
     "table3_baseline": (study_tables.table3, "Table 3, baseline: Revl on Digde with province "
                         "and/or year effects, with and without controls."),
     "table4_robustness": (study_tables.table4, "Table 4, robustness: Digde_new (PCA) instead "
@@ -41,8 +42,12 @@ def _table_asset(name: str, fit, description: str) -> dg.AssetsDefinition:
     @dg.asset(name=name, key_prefix="results", deps=[PANEL], group_name="results",
               kinds={"python", "duckdb"}, owners=["team:econometrics"], description=description)
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse):
-        table = fit(load_panel(warehouse))
-        context.log.info(f"{table.table_id}: {len(table.columns)} model(s) fitted")
+        try:
+            table = fit(load_panel(warehouse))
+            context.log.info(f"{table.table_id}: {len(table.columns)} model(s) fitted")
+        except ModelSpecError as exc:  # e.g. GMM on a panel too short for its lags
+            context.log.warning(f"{name}: not estimated on these data: {exc}")
+            table = study_tables.skipped(name.split("_")[0], str(exc))
         return dg.MaterializeResult(metadata=_store(warehouse, table))
     return _asset
 
@@ -61,12 +66,19 @@ table_assets = [_table_asset(name, fit, text) for name, (fit, text) in TABLES.it
                                "0): percentile and bias-corrected intervals, share mediated."))])
 def mediation_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Tables 7-9 from one set of mediation fits (the bootstrap draws are shared)."""
-    fits = study_tables.mediation_fits(load_panel(warehouse))
+    fits, reason = None, ""
+    try:
+        fits = study_tables.mediation_fits(load_panel(warehouse))
+    except ModelSpecError as exc:
+        reason = str(exc)
+        context.log.warning(f"mediation not estimated on these data: {reason}")
     for name, build in (("table7_mediation", study_tables.table7),
                         ("table8_sobel", study_tables.table8),
                         ("table9_bootstrap", study_tables.table9)):
-        yield dg.MaterializeResult(asset_key=["results", name],
-                                   metadata=_store(warehouse, build(fits)))
+        table = build(fits) if fits else study_tables.skipped(name.split("_")[0], reason)
+        yield dg.MaterializeResult(asset_key=["results", name], metadata=_store(warehouse, table))
+    if not fits:
+        return
     for m, r in fits.items():
         label = "suppression |ab/c'|" if r.suppression else "share mediated"
         value = r.suppression_ratio if r.suppression else r.share_mediated

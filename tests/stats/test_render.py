@@ -36,3 +36,10 @@ def test_bootstrap_grid_reports_suppression():
     row = stat_grid(est, stats).iloc[0]
     assert row["share"] == "suppression 10.91%"
     assert row["95% CI (bias-corrected)"] == "[-0.2100, -0.0200]"
+
+
+def test_a_skipped_table_keeps_its_place_with_the_reason():
+    from stats.study_tables import skipped
+    t = skipped("table5", "9 instruments for 10 parameters: underidentified")
+    assert t.estimates.empty and t.columns[0][1].startswith("not estimated: 9 instruments")
+    assert t.stats.loc[0, "stat"] == "skipped" and t.title.startswith("System GMM")

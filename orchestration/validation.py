@@ -1,0 +1,154 @@
+"""Run the Great Expectations suites of `expectations/*.yml` against the warehouse.
+
+A suite file names a table (the Dagster asset it checks), whether a failure blocks the
+run, and batches: a SQL query (default: the whole table) and the expectations its result
+must meet. Queries run in DuckDB; GX 1.x validates the result with its pandas datasource
+(its SQL datasource does not work with DuckDB). `{value_set_from_seed: seed.column}` fills
+a value_set from a dbt seed file (so raw checks need not wait for dbt) and
+`{value_set_from: <sql>}` from a query. GX is imported lazily: it takes several seconds.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from ingest.paths import REPO_ROOT, SEEDS_DIR
+
+SUITES_DIR = REPO_ROOT / "expectations"
+
+
+@dataclass(frozen=True)
+class Suite:
+    path: Path
+    table: str
+    asset_key: list[str]
+    blocking: bool
+    description: str
+    batches: list[dict]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+@dataclass
+class SuiteResult:
+    suite: Suite
+    success: bool
+    checks: list[dict] = field(default_factory=list)  # one per expectation
+
+    def failures(self) -> list[dict]:
+        return [c for c in self.checks if not c["success"]]
+
+
+def load_suites(folder: Path = SUITES_DIR) -> list[Suite]:
+    suites = []
+    for path in sorted(folder.glob("*.yml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        suites.append(Suite(path, spec["table"], spec.get("asset", spec["table"].split(".")),
+                            bool(spec.get("blocking", True)), spec.get("description", ""),
+                            spec["batches"]))
+    return suites
+
+
+@lru_cache(maxsize=1)
+def _gx():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    source = context.data_sources.add_pandas("warehouse")
+    return gx, context, source
+
+
+@lru_cache(maxsize=8)
+def _docs_site(docs_dir: str) -> str:
+    """A Data Docs site writing into docs_dir (report/data_docs), added once per process."""
+    _, context, _ = _gx()
+    name = f"report_{abs(hash(docs_dir))}"
+    context.add_data_docs_site(site_name=name, site_config={
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs_dir},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+    return name
+
+
+def _replace(collection, item):
+    try:
+        collection.delete(item.name)
+    except Exception:  # not there yet
+        pass
+    return collection.add(item)
+
+
+@lru_cache(maxsize=16)
+def _seed_values(seed: str, column: str) -> list:
+    import pandas as pd
+    frame = pd.read_csv(SEEDS_DIR / f"{seed}.csv", dtype=str, keep_default_na=False)
+    if "kind" in frame.columns and seed == "indicator_catalogue":
+        frame = frame[frame["kind"] == "input"]
+    return sorted(frame[column].unique())
+
+
+def _class_name(snake: str) -> str:
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+def _expectation(gx, conn, name: str, kwargs: dict):
+    kwargs = dict(kwargs)
+    if "value_set_from" in kwargs:
+        kwargs["value_set"] = [r[0] for r in conn.execute(kwargs.pop("value_set_from")).fetchall()]
+    if "value_set_from_seed" in kwargs:  # "seed_file.column": checks need not wait for dbt
+        seed, column = kwargs.pop("value_set_from_seed").rsplit(".", 1)
+        kwargs["value_set"] = _seed_values(seed, column)
+    return getattr(gx.expectations, _class_name(name))(**kwargs)
+
+
+def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
+              docs_dir: Path | None = None) -> SuiteResult:
+    """Validate every batch of ``suite``; with ``docs_dir``, update Data Docs there too."""
+    gx, context, source = _gx()
+    actions = []
+    if docs_dir is not None:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="docs",
+                                                      site_names=[_docs_site(str(docs_dir))])]
+    result = SuiteResult(suite, True)
+    for i, batch in enumerate(suite.batches):
+        label = batch.get("name", f"batch {i}")
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{suite.name}.{label}").strip("_")
+        frame = conn.execute(batch.get("query") or f"select * from {suite.table}").df()
+        try:
+            source.delete_asset(name)
+        except Exception:  # first use of this name
+            pass
+        definition = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(
+            "whole")
+        gx_suite = _replace(context.suites, gx.ExpectationSuite(name=name))
+        for item in batch["expectations"]:
+            (exp_name, kwargs), = item.items()
+            gx_suite.add_expectation(_expectation(gx, conn, exp_name, kwargs or {}))
+        validation = _replace(context.validation_definitions,
+                              gx.ValidationDefinition(name=name, data=definition, suite=gx_suite))
+        checkpoint = _replace(context.checkpoints, gx.Checkpoint(
+            name=name, validation_definitions=[validation], actions=actions))
+        run = checkpoint.run(batch_parameters={"dataframe": frame})
+        for outcome in run.run_results.values():
+            for r in outcome.results:
+                cfg = r.expectation_config
+                result.checks.append({
+                    "batch": label, "expectation": cfg.type,
+                    "kwargs": {k: v for k, v in cfg.kwargs.items() if k != "batch_id"},
+                    "success": bool(r.success),
+                    "unexpected_count": r.result.get("unexpected_count"),
+                    "observed_value": r.result.get("observed_value"),
+                    "examples": list(r.result.get("partial_unexpected_list") or [])[:5],
+                })
+        result.success &= bool(run.success)
+    return result
