@@ -22,10 +22,11 @@ def default_panel():
         from ingest.demo_data import write_demo_data
         from ingest.paths import DataPaths
         from orchestration.definitions import build_definitions
+        from orchestration.partitions import landing_range_tags
         paths = DataPaths.from_dir(tempfile.mkdtemp(prefix="medtrade-bench-")).ensure()
         write_demo_data(paths, progress=lambda m: None)
         build_definitions(str(paths.root)).get_job_def("medtrade_pipeline").execute_in_process(
-            instance=dg.DagsterInstance.ephemeral())
+            instance=dg.DagsterInstance.ephemeral(), tags=landing_range_tags(paths))
         db = paths.published_db
     conn = duckdb.connect(str(db), read_only=True)
     try:

@@ -74,8 +74,11 @@ def cmd_run(args) -> int:
     job = defs.get_job_def("medtrade_pipeline")
     print(f"running the pipeline on {paths.landing} (Dagster run history: "
           f"{os.environ['DAGSTER_HOME']})", flush=True)
+    from orchestration.partitions import landing_range_tags, range_tags
+    years = parse_years(args.years) if getattr(args, "years", None) else None
+    tags = range_tags(years[0], years[-1]) if years else landing_range_tags(paths)
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False,
+        instance=dg.DagsterInstance.get(), raise_on_error=False, tags=tags,
         run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
     if not result.success:
         for event in result.all_events:
@@ -95,7 +98,33 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _run_query(conn, query: str, fmt: str, output: str | None) -> int:
+    import duckdb
+    try:
+        relation = conn.sql(query)
+    except duckdb.Error as exc:
+        print(f"query failed: {exc}", file=sys.stderr)
+        return 1
+    if relation is None:
+        return 0
+    if output:
+        target = Path(output)
+        if target.suffix.lower() == ".parquet":
+            relation.write_parquet(str(target))
+        else:
+            relation.write_csv(str(target))
+        print(f"wrote {target}")
+        return 0
+    frame = relation.df()
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        print(frame.to_string(index=False) if not frame.empty else "(no rows)")
+    return 0
+
+
 def cmd_sql(args) -> int:
+    """One query, or an interactive shell; always on the published copy, read-only."""
     import duckdb
     paths = _configure(args)
     db = paths.published_db
@@ -104,17 +133,23 @@ def cmd_sql(args) -> int:
         return 2
     conn = duckdb.connect(str(db), read_only=True)
     try:
-        frame = conn.execute(args.query).df()
-    except duckdb.Error as exc:
-        print(f"query failed: {exc}", file=sys.stderr)
-        return 1
+        if args.query:
+            return _run_query(conn, args.query, args.format, args.output)
+        print(f"medtrade sql on {db} (read-only). End statements with ';', quit with .quit")
+        buffer = ""
+        while True:
+            try:
+                line = input("medtrade> " if not buffer else "      ...> ")
+            except EOFError:
+                return 0
+            if line.strip() in (".quit", ".exit") and not buffer:
+                return 0
+            buffer += line + "\n"
+            if buffer.rstrip().endswith(";"):
+                _run_query(conn, buffer, args.format, None)
+                buffer = ""
     finally:
         conn.close()
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    else:
-        print(frame.to_string(index=False) if not frame.empty else "(no rows)")
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,9 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="run the whole pipeline in one Dagster run")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     run.set_defaults(func=cmd_run)
+    load = sub.add_parser("load", parents=[common],
+                          help="load (or reload) a range of customs years and rebuild, in one run")
+    load.add_argument("--years", required=True, help="e.g. 2013-2022 or 2023")
+    load.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    load.set_defaults(func=cmd_run)
     sql = sub.add_parser("sql", parents=[common], help="query the published warehouse read-only")
-    sql.add_argument("query")
+    sql.add_argument("query", nargs="?", help="SQL; omit for an interactive shell")
     sql.add_argument("--format", choices=["table", "csv"], default="table")
+    sql.add_argument("--output", help="write the result to a .csv or .parquet file")
     sql.set_defaults(func=cmd_sql)
     return parser
 

@@ -9,6 +9,7 @@ from orchestration.assets.checks import gx_checks
 from orchestration.jobs import full_pipeline
 from orchestration.project import dbt_project
 from orchestration.resources import Warehouse, default_data_dir
+from orchestration.sensors import annual_load, landing_sensor
 
 
 def build_definitions(data_dir: str | None = None) -> dg.Definitions:
@@ -16,6 +17,8 @@ def build_definitions(data_dir: str | None = None) -> dg.Definitions:
         assets=dg.load_assets_from_modules([ingest, dbt, models, report, publish]),
         asset_checks=gx_checks,
         jobs=[full_pipeline],
+        sensors=[landing_sensor],
+        schedules=[annual_load],
         resources={"warehouse": Warehouse(data_dir=data_dir or default_data_dir()),
                    "dbt": DbtCliResource(project_dir=dbt_project)},
         # DuckDB has one writer: steps run sequentially in one process.

@@ -10,11 +10,13 @@ from ingest.paths import DataPaths
 def pipeline(tmp_path_factory):
     """The real pipeline (ingest, dbt build, stats, publish) on the default data, once."""
     from orchestration.definitions import build_definitions
+    from orchestration.partitions import landing_range_tags
     paths = DataPaths.from_dir(tmp_path_factory.mktemp("medtrade")).ensure()
     write_demo_data(paths, range(2013, 2023), progress=lambda m: None)
     defs = build_definitions(str(paths.root))
     result = defs.get_job_def("medtrade_pipeline").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        tags=landing_range_tags(paths))
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return paths, defs, result
 

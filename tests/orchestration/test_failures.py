@@ -87,3 +87,20 @@ def test_a_killed_run_leaves_the_published_copy_and_the_next_run_recovers(slice_
     conn = duckdb.connect(str(published(slice_root)), read_only=True)
     assert conn.execute("select count(*) from marts.fct_province_year_panel").fetchone()[0] == 62
     conn.close()
+
+
+def test_an_analyst_query_runs_while_a_pipeline_run_writes(slice_root):
+    proc = subprocess.Popen([sys.executable, "-m", "orchestration.cli", "run", "--data-dir",
+                             str(slice_root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    answers = []
+    try:
+        while proc.poll() is None and len(answers) < 5:
+            out = medtrade(slice_root, "sql", "select count(*) as n from marts.fct_province_year_panel")
+            answers.append((out.returncode, out.stdout.split()))
+            time.sleep(1)
+        assert proc.wait(timeout=600) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert answers and all(a == (0, ["n", "62"]) for a in answers)

@@ -73,9 +73,11 @@ def test_loading_the_same_files_again_changes_nothing(pipeline):
         conn.close()
         return hashlib.sha256(repr(rows).encode()).hexdigest()
 
+    from orchestration.partitions import landing_range_tags
     before = digest()
-    job = defs.get_implicit_global_asset_job_def()
+    job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                    tags=landing_range_tags(paths),
                                     asset_selection=[dg.AssetKey(["raw", "customs_exports"]),
                                                      dg.AssetKey(["raw", "yearbook_values"])])
     assert result.success and digest() == before
@@ -102,6 +104,12 @@ def test_cli_demo_data_and_run_on_a_slice(tmp_path):
     assert "published warehouse" in ran.stdout
     out = medtrade("sql", "select count(*) as n from marts.fct_province_year_panel")
     assert out.stdout.split() == ["n", "93"]
+    # A new year extends the panel with no code change: regenerate with 2023, load a range.
+    assert medtrade("demo-data", "--years", "2020-2023").returncode == 0
+    loaded = medtrade("load", "--years", "2019-2023")
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    out = medtrade("sql", "select count(*) as n, max(year) as last from marts.fct_province_year_panel")
+    assert out.stdout.split() == ["n", "last", "124", "2023"]
 
 
 def test_all_study_tables_are_filled_and_rendered(pipeline, published):
@@ -135,3 +143,13 @@ def test_channels_built_into_the_default_data_are_recovered(published):
         "max(case when model_id = 'east_central' then estimate end) from results.estimates "
         "where table_id = 'table10' and term = 'digde'").fetchone()
     assert west > rest > 0
+
+
+def test_cli_sql_exports_parquet_and_csv(pipeline, tmp_path):
+    import pandas as pd
+    paths = pipeline[0]
+    for name in ("panel.parquet", "panel.csv"):
+        assert main(["sql", "select * from marts.fct_province_year_panel", "--output",
+                     str(tmp_path / name), "--data-dir", str(paths.root)]) == 0
+    assert len(pd.read_parquet(tmp_path / "panel.parquet")) == 310
+    assert len(pd.read_csv(tmp_path / "panel.csv")) == 310
