@@ -4,7 +4,7 @@ Everything is deterministic given the seed. Latent digital economy D_it drives t
 digital indicators; D also moves the three channels (foreign-trade dependence Ftrd up,
 export concentration Dexp down, sophistication Expt up); latent resilience is
 
-    R_it = mu_i + tau_t + beta_r(i) * D_it + 3 * Ftrd_it - 20 * Expt_it - 8 * Dexp_it + e_it
+    R_it = mu_i + tau_t + beta_r(i) * D_it + 5 * Ftrd_it - 60 * Expt_it - 20 * Dexp_it + e_it
 
 with beta = 1.2 (east, central) and 4.5 (west), so the direct effect is positive, Ftrd
 and Dexp mediate positively (a*b > 0) and Expt works against the direct effect
@@ -20,8 +20,8 @@ from ingest.paths import SEEDS_DIR
 from ingest.products import hs_families, revision_for_year
 from stats.indices import expy, hhi, prody
 
-TRUE_EFFECTS = {"beta_east_central": 1.2, "beta_west": 4.5, "b_ftrd": 3.0, "b_expt": -20.0,
-                "b_dexp": -8.0}
+TRUE_EFFECTS = {"beta_east_central": 1.2, "beta_west": 4.5, "b_ftrd": 5.0, "b_expt": -60.0,
+                "b_dexp": -20.0}
 # indicator -> (low, span): ratio = (low + span * D) * noise
 DIGITAL = {
     "de_broadband_pc": (0.08, 0.35), "de_internet_users_100": (35, 45),
@@ -97,13 +97,18 @@ def simulate(panel_years, seed: int = 20240601) -> dict:
     expt = channels["expt"].to_numpy().reshape(P, T)
 
     beta = np.where(west, TRUE_EFFECTS["beta_west"], TRUE_EFFECTS["beta_east_central"])
+    # The channels enter as deviations from their yearly mean: ln EXPY grows with every
+    # province's income, and that common drift belongs to the year effects, not to R.
+    year_dev = lambda a: a - a.mean(axis=0, keepdims=True)  # noqa: E731
     R = (0.5 * rich)[:, None] + 0.03 * t + beta[:, None] * D \
-        + TRUE_EFFECTS["b_ftrd"] * ftrd + TRUE_EFFECTS["b_expt"] * (expt - expt.mean()) \
-        + TRUE_EFFECTS["b_dexp"] * dexp + rng.normal(0, 0.04, (P, T))
+        + TRUE_EFFECTS["b_ftrd"] * ftrd + TRUE_EFFECTS["b_expt"] * year_dev(expt) \
+        + TRUE_EFFECTS["b_dexp"] * year_dev(dexp) + rng.normal(0, 0.04, (P, T))
     R = R - R.min() + 0.5  # a level shift keeps every indicator positive
     inputs.update(_resilience_inputs(rng, R, gdp, pop))
-    breadth = np.clip(np.round(4 + 8 * R + rng.normal(0, 1.5, (P, T))), 2, len(PARTNERS))
-    customs = _customs_rows(rng, family_values, members,
+    scaled = (R - R.min()) / np.ptp(R)  # partner counts rise linearly with R, within 4..34
+    breadth = np.clip(np.round(4 + 30 * scaled + rng.normal(0, 1.5, (P, T))), 2, len(PARTNERS))
+    # Rows get their own stream, so the controls drawn next do not depend on them.
+    customs = _customs_rows(np.random.default_rng(seed + 2), family_values, members,
                             _grid(provinces, years).assign(n=breadth.reshape(-1))
                             .set_index(["province_code", "year"])["n"])
     inputs.update(_controls(rng, pop, gdp, area, rich, t))
@@ -151,17 +156,19 @@ def _digital_inputs(r, pop, gdp, area, employment):
 
 
 def _resilience_inputs(rng, R, gdp, pop):
-    """Size-driven bases plus an additive response to R, so that a unit of R moves every
-    province's indicators by the same amount (the composite stays linear in R)."""
-    noise = lambda s: np.exp(rng.normal(0, s, R.shape))  # noqa: E731
-    revenue = gdp * 0.02 * noise(0.02)
-    turnover = 3 + 1.0 * R + rng.normal(0, 0.1, R.shape)
+    """A time-invariant, size-driven base (absorbed by province effects) plus an additive
+    response to R and small additive noise, so that within a province the indicators
+    move with R. Freight is also a control, so it grows with GDP and barely with R."""
+    def noisy(base, response, sd):
+        return base[:, [-1]] + response * R + rng.normal(0, sd, R.shape)
+    revenue = gdp * 0.02
+    turnover = 3 + 1.0 * R + rng.normal(0, 0.05, R.shape)
     return {
-        "freight_volume": gdp * 3 * noise(0.02) + 5000 * R,
-        "pharma_enterprises": np.round(pop * 0.03 * noise(0.02) + 150 * R),
+        "freight_volume": gdp * 3 * np.exp(rng.normal(0, 0.02, R.shape)) + 300 * R,
+        "pharma_enterprises": np.round(noisy(pop * 0.03, 150, 2)),
         "pharma_revenue": revenue, "pharma_inventory": revenue / turnover,
-        "tech_market_turnover": gdp * 0.005 * noise(0.02) + 100 * R,
-        "pharma_patent_applications": np.round(pop * 0.03 * noise(0.02) + 200 * R),
+        "tech_market_turnover": noisy(gdp * 0.005, 100, 2),
+        "pharma_patent_applications": np.round(noisy(pop * 0.03, 200, 2)),
     }
 
 
@@ -204,8 +211,8 @@ def _family_values(rng, provinces, years, D, gdp):
         theta = rng.normal(0, 1, len(chosen))
         for k, year in enumerate(years):
             total = 2e7 * (gdp[i, k] / 1000) ** 0.9 * np.exp(0.6 * D[i, k] + rng.normal(0, 0.08))
-            spread = 2.4 * np.exp(-4.0 * D[i, k] + rng.normal(0, 0.1))
-            logw = spread * theta + (2.5 * D[i, k] + rng.normal(0, 1.0)) * soph \
+            spread = 2.4 * np.exp(-4.0 * D[i, k] + rng.normal(0, 0.05))
+            logw = spread * theta + (2.5 * D[i, k] + rng.normal(0, 0.5)) * soph \
                 + rng.normal(0, 0.03, len(chosen))
             share = np.exp(logw) / np.exp(logw).sum()
             revision = revision_for_year(year)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets import dbt, ingest, models, publish, report
+from orchestration.assets import dbt, docs, ingest, models, publish, report
 from orchestration.assets.checks import gx_checks
 from orchestration.jobs import full_pipeline
 from orchestration.project import dbt_project
@@ -14,7 +14,7 @@ from orchestration.sensors import annual_load, landing_sensor
 
 def build_definitions(data_dir: str | None = None) -> dg.Definitions:
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([ingest, dbt, models, report, publish]),
+        assets=dg.load_assets_from_modules([ingest, dbt, docs, models, report, publish]),
         asset_checks=gx_checks,
         jobs=[full_pipeline],
         sensors=[landing_sensor],

@@ -6,7 +6,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from stats.figures import coefficient_plot, mediation_diagram
+from orchestration.run_facts import run_facts_html
+from stats.figures import coefficient_plot, indices_by_region, mediation_diagram, province_ranking
 from stats.render import regression_grid, stat_grid, to_html, to_latex, to_markdown
 
 NOTE = ("Standard errors in parentheses, clustered by province (reghdfe small-sample "
@@ -38,6 +39,9 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
     written.append(coefficient_plot(est, folder / "coefficient_plot.png"))
+    panel = conn.execute("select * from marts.fct_province_year_panel").df()
+    written.append(indices_by_region(panel, folder / "indices_by_region.png"))
+    written.append(province_ranking(panel, folder / "province_ranking.png"))
     paths = _paths(est, stats)
     if not paths.empty:
         written.append(mediation_diagram(paths, folder / "mediation_diagram.png"))
@@ -45,10 +49,11 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
             "table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;text-align:right}"
             ".note{font-size:12px;color:#555}</style></head><body><h1>medtrade: study tables</h1>"
+            + "<h2>Indices</h2><img src='indices_by_region.png' style='max-width:100%'>"
+            "<img src='province_ranking.png'>"
             + "".join(htm) + "<h2>Figures</h2><img src='coefficient_plot.png'>"
             "<img src='mediation_diagram.png' style='max-width:100%'>"
-            "<h2>Data quality</h2><p><a href='data_docs/index.html'>Great Expectations Data Docs"
-            "</a> (every suite of expectations/, as validated in the last run)</p></body></html>")
+            + run_facts_html(conn) + "</body></html>")
     (folder / "report.html").write_text(page, encoding="utf-8")
     return [*written, folder / "report.html"]
 

@@ -56,3 +56,36 @@ def mediation_diagram(paths: pd.DataFrame, path: Path) -> Path:
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def indices_by_region(panel: pd.DataFrame, path: Path) -> Path:
+    """Mean Digde and Revl per year in each region (east, central, west)."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
+    for ax, column, title in ((axes[0], "digde", "Digital economy (Digde)"),
+                              (axes[1], "revl", "Resilience (Revl)")):
+        means = panel.groupby(["year", "region3"])[column].mean().unstack()
+        for region in ("east", "central", "west"):
+            if region in means:
+                ax.plot(means.index, means[region], marker="o", ms=3, label=region)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("year")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def province_ranking(panel: pd.DataFrame, path: Path) -> Path:
+    """Provinces ranked by Revl in the latest year, with their Digde (no map)."""
+    last = panel[panel.year == panel.year.max()].sort_values("revl")
+    fig, ax = plt.subplots(figsize=(7, 7.5))
+    ax.barh(last.province_name_en, last.revl, color="#1f4e79")
+    for y, (revl, digde) in enumerate(zip(last.revl, last.digde)):
+        ax.text(revl, y, f"  Digde {digde:.2f}", va="center", fontsize=7)
+    ax.set_title(f"Resilience (Revl) by province, {int(panel.year.max())}", fontsize=10)
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -1,0 +1,31 @@
+"""dbt docs for analysts: every schema, table and column, as one static page."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.assets.dbt import medtrade_dbt
+from orchestration.project import dbt_project
+from orchestration.resources import Warehouse
+
+
+@dg.asset(key=["report", "dbt_docs"], deps=[medtrade_dbt], group_name="report",
+          kinds={"dbt", "html"}, owners=["team:data-engineering"])
+def dbt_docs(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """`dbt docs generate --static` into report/dbt_docs/static_index.html: the catalogue of
+    every model and column (descriptions from the yml files) for analysts."""
+    target = warehouse.paths.report / "dbt_docs"
+    dbt = Path(sys.executable).with_name("dbt")
+    proc = subprocess.run([str(dbt), "docs", "generate", "--static", "--quiet",
+                           "--project-dir", str(dbt_project.project_dir),
+                           "--profiles-dir", str(dbt_project.project_dir),
+                           "--target-path", str(target)],
+                          env={**os.environ, **warehouse.dbt_env()}, capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise dg.Failure(f"dbt docs generate failed:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+    page = target / "static_index.html"
+    context.log.info(f"dbt docs written to {page}")
+    return dg.MaterializeResult(metadata={"page": dg.MetadataValue.path(str(page))})
