@@ -1,6 +1,9 @@
 """Dagster definitions for medtrade: gathered from small modules."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -20,7 +23,9 @@ def build_definitions(data_dir: str | None = None) -> dg.Definitions:
         sensors=[landing_sensor],
         schedules=[annual_load],
         resources={"warehouse": Warehouse(data_dir=data_dir or default_data_dir()),
-                   "dbt": DbtCliResource(project_dir=dbt_project)},
+                   # the dbt beside this interpreter: PATH may not hold the venv's bin
+                   "dbt": DbtCliResource(project_dir=dbt_project,
+                                         dbt_executable=str(Path(sys.executable).with_name("dbt")))},
         # DuckDB has one writer: steps run sequentially in one process.
         executor=dg.in_process_executor,
     )
