@@ -6,6 +6,7 @@ from typing import Any, Mapping
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.metadata import table_metadata
 from orchestration.project import dbt_project
 from orchestration.resources import Warehouse
 
@@ -25,4 +26,17 @@ class MedtradeTranslator(DagsterDbtTranslator):
 def medtrade_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """dbt build: seeds, staging views, intermediate and mart tables, and their tests."""
     os.environ.update(warehouse.dbt_env())  # profiles.yml reads the warehouse path from here
-    yield from dbt.cli(["build"], context=context).stream()
+    # dbt holds DuckDB's single writer lock while it runs: collect its events, then add
+    # row counts, column schema and a preview once the dbt process has ended.
+    events = list(dbt.cli(["build"], context=context).stream())
+    with warehouse.connect(read_only=True) as conn:
+        for event in events:
+            if isinstance(event, dg.Output):
+                key = context.asset_key_for_output(event.output_name)
+                try:
+                    extra = table_metadata(conn, ".".join(key.path))
+                except Exception as exc:  # a relation dbt did not build (e.g. a failure)
+                    context.log.warning(f"no metadata for {key.to_user_string()}: {exc}")
+                    extra = {}
+                event = event.with_metadata({**event.metadata, **extra})
+            yield event

@@ -119,3 +119,15 @@ def test_world_variant_replaces_provincial_prody(tmp_path):
     # 300210: A .3, B .1 -> 3/4 * 1000 + 1/4 * 3000; 901890: only B -> 3000
     assert p.set_index("family_id")["prody"].to_dict() == pytest.approx(
         {"300210": 1500.0, "901890": 3000.0})
+
+
+def test_prody_fixed_at_a_base_year(small):
+    yearly = query(small, "select family_id, year, prody from intermediate.int_prody__provincial")
+    dbt(small, "run", "--quiet", "--select", "int_prody__provincial",
+        "--vars", "{prody_base_year: 2016}")
+    fixed = query(small, "select family_id, year, prody, prody_base_year "
+                         "from intermediate.int_prody__provincial")
+    base = yearly[yearly.year == 2016].set_index("family_id")["prody"]
+    assert set(fixed["prody_base_year"]) == {2016}
+    assert fixed.apply(lambda r: r.prody == pytest.approx(base[r.family_id]), axis=1).all()
+    dbt(small, "run", "--quiet", "--select", "int_prody__provincial")  # back to yearly PRODY

@@ -153,3 +153,13 @@ def test_cli_sql_exports_parquet_and_csv(pipeline, tmp_path):
                      str(tmp_path / name), "--data-dir", str(paths.root)]) == 0
     assert len(pd.read_parquet(tmp_path / "panel.parquet")) == 310
     assert len(pd.read_csv(tmp_path / "panel.csv")) == 310
+
+
+def test_dbt_materializations_carry_row_counts_schema_and_preview(pipeline):
+    result = pipeline[2]
+    event = next(e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
+                 and e.asset_key.path == ["marts", "fct_province_year_panel"])
+    meta = event.event_specific_data.materialization.metadata
+    assert meta["dagster/row_count"].value == 310
+    assert "revl" in [c.name for c in meta["dagster/column_schema"].schema.columns]
+    assert "province_code" in meta["preview"].value
