@@ -4,8 +4,10 @@ UV_VERSION := 0.13.8
 UV := python3 -m uv
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_LINK_MODE := copy
-DBT := $(UV) run --frozen dbt
-DBT_FLAGS := --project-dir dbt_project --profiles-dir dbt_project
+# dbt always runs from dbt_project/: its partial-parse cache stores paths relative to the
+# working directory, and Dagster runs dbt from there.
+DBT := cd dbt_project && $(UV) run --frozen dbt
+DBT_FLAGS := --profiles-dir .
 
 .PHONY: setup manifest run test ui bench clean
 

@@ -35,8 +35,8 @@ def ensure_manifest() -> None:
         return
     print("preparing the dbt manifest (dbt parse) ...", flush=True)
     dbt = Path(sys.executable).with_name("dbt")
-    subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(dbt_project.project_dir),
-                    "--profiles-dir", str(dbt_project.project_dir)], check=True)
+    subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", "."],
+                   cwd=dbt_project.project_dir, check=True)  # same cwd as Dagster's dbt runs
 
 
 def has_landing_data(paths: DataPaths) -> bool:

@@ -36,9 +36,10 @@ def load_all(paths: DataPaths) -> None:
 
 def dbt(paths: DataPaths, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "MEDTRADE_BUILD_DB": str(paths.build_db)}
-    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), *args, "--project-dir",
-                           str(DBT_DIR), "--profiles-dir", str(DBT_DIR)],
-                          env=env, capture_output=True, text=True, timeout=600)
+    # from dbt_project/, as Dagster runs dbt: the partial-parse cache keeps cwd-relative paths
+    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir",
+                           "."], cwd=DBT_DIR, env=env, capture_output=True, text=True,
+                          timeout=600)
     if check and proc.returncode != 0:
         raise AssertionError(proc.stdout[-4000:])
     return proc

@@ -6,6 +6,7 @@ from typing import Any, Mapping
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.dbt_lineage import column_lineage
 from orchestration.metadata import table_metadata
 from orchestration.project import dbt_project
 from orchestration.resources import Warehouse
@@ -28,13 +29,18 @@ def medtrade_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehou
     os.environ.update(warehouse.dbt_env())  # profiles.yml reads the warehouse path from here
     # dbt holds DuckDB's single writer lock while it runs: collect its events, then add
     # row counts, column schema and a preview once the dbt process has ended.
-    events = list(dbt.cli(["build"], context=context).stream())
+    invocation = dbt.cli(["build"], context=context)
+    events = list(invocation.stream())
+    translator = MedtradeTranslator()
     with warehouse.connect(read_only=True) as conn:
         for event in events:
             if isinstance(event, dg.Output):
                 key = context.asset_key_for_output(event.output_name)
                 try:
                     extra = table_metadata(conn, ".".join(key.path))
+                    extra.update(column_lineage(conn, invocation.manifest,
+                                                event.metadata["unique_id"].value, translator,
+                                                invocation.target_path, dbt_project))
                 except Exception as exc:  # a relation dbt did not build (e.g. a failure)
                     context.log.warning(f"no metadata for {key.to_user_string()}: {exc}")
                     extra = {}

@@ -19,11 +19,9 @@ def dbt_docs(context: dg.AssetExecutionContext, warehouse: Warehouse):
     target = warehouse.paths.report / "dbt_docs"
     dbt = Path(sys.executable).with_name("dbt")
     proc = subprocess.run([str(dbt), "docs", "generate", "--static", "--quiet",
-                           "--project-dir", str(dbt_project.project_dir),
-                           "--profiles-dir", str(dbt_project.project_dir),
-                           "--target-path", str(target)],
-                          env={**os.environ, **warehouse.dbt_env()}, capture_output=True,
-                          text=True)
+                           "--profiles-dir", ".", "--target-path", str(target)],
+                          cwd=dbt_project.project_dir, env={**os.environ, **warehouse.dbt_env()},
+                          capture_output=True, text=True)
     if proc.returncode != 0:
         raise dg.Failure(f"dbt docs generate failed:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
     page = target / "static_index.html"

@@ -155,7 +155,7 @@ def test_cli_sql_exports_parquet_and_csv(pipeline, tmp_path):
     assert len(pd.read_csv(tmp_path / "panel.csv")) == 310
 
 
-def test_dbt_materializations_carry_row_counts_schema_and_preview(pipeline):
+def test_dbt_materializations_carry_row_counts_schema_preview_and_column_lineage(pipeline):
     result = pipeline[2]
     event = next(e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
                  and e.asset_key.path == ["marts", "fct_province_year_panel"])
@@ -163,3 +163,6 @@ def test_dbt_materializations_carry_row_counts_schema_and_preview(pipeline):
     assert meta["dagster/row_count"].value == 310
     assert "revl" in [c.name for c in meta["dagster/column_schema"].schema.columns]
     assert "province_code" in meta["preview"].value
+    lineage = meta["dagster/column_lineage"].value.deps_by_column
+    assert [(d.asset_key.path, d.column_name) for d in lineage["hc"]] == \
+        [(["intermediate", "int_controls"], "hc")]
