@@ -7,7 +7,6 @@ draws. Targets (issue 7): under 10 s, at least 50x faster than refitting.
 """
 import sys
 
-import numpy as np
 import pandas as pd
 
 from benchmarks._common import default_panel, machine, timed

@@ -7,7 +7,6 @@ load before anything is written; its rejected rows go to ``quality.rejected_rows
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,8 +21,6 @@ from ingest.paths import DataPaths
 from ingest.readers import UnreadableFile, file_sha256, landing_files, read_grid
 from ingest.world import parse_world_gdp, parse_world_trade
 from ingest.yearbook import parse_yearbook
-
-log = logging.getLogger(__name__)
 
 DDL = """
 create schema if not exists raw;

@@ -95,8 +95,3 @@ def find_indicator(label: str) -> Indicator | None:
         return cat[cleaned]
     without_unit = re.sub(r"[(（][^()（）]*[)）]$", "", cleaned)
     return cat.get(without_unit)
-
-
-@lru_cache(maxsize=1)
-def cny_per_usd() -> dict[int, float]:
-    return {int(r["year"]): float(r["cny_per_usd"]) for r in _read_seed("ref_cny_per_usd")}

@@ -11,7 +11,8 @@ from orchestration.assets import dbt, docs, ingest, models, publish, report
 from orchestration.assets.checks import gx_checks
 from orchestration.jobs import full_pipeline
 from orchestration.project import dbt_project
-from orchestration.resources import Warehouse, default_data_dir
+from ingest.paths import default_data_dir
+from orchestration.resources import Warehouse
 from orchestration.sensors import annual_load, landing_sensor
 
 
@@ -22,7 +23,7 @@ def build_definitions(data_dir: str | None = None) -> dg.Definitions:
         jobs=[full_pipeline],
         sensors=[landing_sensor],
         schedules=[annual_load],
-        resources={"warehouse": Warehouse(data_dir=data_dir or default_data_dir()),
+        resources={"warehouse": Warehouse(data_dir=data_dir or str(default_data_dir())),
                    # the dbt beside this interpreter: PATH may not hold the venv's bin
                    "dbt": DbtCliResource(project_dir=dbt_project,
                                          dbt_executable=str(Path(sys.executable).with_name("dbt")))},

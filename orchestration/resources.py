@@ -1,14 +1,13 @@
 """Resources: where the data live and how the warehouse is opened."""
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from typing import Iterator
 
 import dagster as dg
 import duckdb
 
-from ingest.paths import DATA_DIR_ENV, DataPaths
+from ingest.paths import DataPaths
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -34,7 +33,3 @@ class Warehouse(dg.ConfigurableResource):
 
     def dbt_env(self) -> dict[str, str]:
         return {"MEDTRADE_BUILD_DB": str(self.paths.build_db)}
-
-
-def default_data_dir() -> str:
-    return os.environ.get(DATA_DIR_ENV) or "data"

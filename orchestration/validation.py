@@ -4,7 +4,8 @@ A suite file names a table (the Dagster asset it checks), whether a failure bloc
 run, and batches: a SQL query (default: the whole table) and the expectations its result
 must meet. Queries run in DuckDB; GX 1.x validates the result with its pandas datasource
 (its SQL datasource does not work with DuckDB). `{value_set_from_seed: seed.column}` fills
-a value_set from a dbt seed file (so raw checks need not wait for dbt) and
+a value_set from a dbt seed file (so raw checks need not wait for dbt; `seed_where:
+{column: value}` keeps matching rows) and
 `{value_set_from: <sql>}` from a query. GX is imported lazily: it takes several seconds.
 """
 from __future__ import annotations
@@ -88,11 +89,12 @@ def _replace(collection, item):
 
 
 @lru_cache(maxsize=16)
-def _seed_values(seed: str, column: str) -> list:
+def _seed_values(seed: str, column: str, where: tuple = ()) -> list:
+    """Distinct values of a seed column, on the rows matching every (column, value) of where."""
     import pandas as pd
     frame = pd.read_csv(SEEDS_DIR / f"{seed}.csv", dtype=str, keep_default_na=False)
-    if "kind" in frame.columns and seed == "indicator_catalogue":
-        frame = frame[frame["kind"] == "input"]
+    for name, value in where:
+        frame = frame[frame[name] == str(value)]
     return sorted(frame[column].unique())
 
 
@@ -106,7 +108,8 @@ def _expectation(gx, conn, name: str, kwargs: dict):
         kwargs["value_set"] = [r[0] for r in conn.execute(kwargs.pop("value_set_from")).fetchall()]
     if "value_set_from_seed" in kwargs:  # "seed_file.column": checks need not wait for dbt
         seed, column = kwargs.pop("value_set_from_seed").rsplit(".", 1)
-        kwargs["value_set"] = _seed_values(seed, column)
+        where = tuple(sorted((kwargs.pop("seed_where", None) or {}).items()))
+        kwargs["value_set"] = _seed_values(seed, column, where)
     return getattr(gx.expectations, _class_name(name))(**kwargs)
 
 

@@ -57,7 +57,7 @@ def fe_iv(df: pd.DataFrame, y: str, endog, instruments, exog=(), *, entity: str 
     raw = frame[cols[1:]].to_numpy(dtype=float)
     check_rank(data[:, 1:], raw, cols[1:], "regressor(s) or instrument(s)")
     X, Z = np.column_stack([X1, X2]), np.column_stack([Z1, X2])
-    n, k, n_inst = len(Y), X.shape[1], Z.shape[1]
+    n, k = len(Y), X.shape[1]
     Zx = Z @ np.linalg.lstsq(Z, X, rcond=None)[0]           # P_Z X
     beta = np.linalg.solve(Zx.T @ X, Zx.T @ Y)
     u = Y - X @ beta

@@ -1,5 +1,4 @@
 """Hand-computed cases through the real dbt models on a tiny landing folder."""
-import pandas as pd
 import pytest
 
 from stats import prody

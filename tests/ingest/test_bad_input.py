@@ -1,7 +1,6 @@
 """The bad-input corpus: one case per problem. Each must name file, row and column where
 they apply, quarantine what it rejects, and leave the loaded raw data unchanged."""
 import io
-import zipfile
 
 import duckdb
 import pandas as pd
