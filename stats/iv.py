@@ -7,9 +7,10 @@ sandwiches scaled by (N-1)/(N-K) G/(G-1), t(N-K) or t(G-1) tests.
 Diagnostics: Anderson canonical-correlation LM = N * (smallest squared canonical
 correlation between endogenous regressors and excluded instruments), chi2(L2-K1+1);
 Cragg-Donald Wald F = (N-L)/L2 * r/(1-r); Sargan = N * uncentred R2 of the residuals on
-the instruments (homoskedastic), Hansen J with the robust/cluster weighting; with one
-endogenous regressor and clusters, Kleibergen-Paap rk LM (robust score test of the
-excluded instruments) and rk Wald F = W/L2 * (N-L)/N * (G-1)/G.
+the instruments (homoskedastic), Hansen J with the robust/cluster weighting; with
+clusters, the Kleibergen-Paap rk LM, chi2(L2-K1+1), and rk Wald F = W/L2 * (N-L)/N * (G-1)/G
+for any number of endogenous regressors (`kp_rk`). Stock-Yogo critical values for
+K1 = 1-3 come from `stats.stock_yogo`.
 """
 from __future__ import annotations
 
@@ -112,17 +113,57 @@ def _diagnostics(Y, X1, X2, Z1, Z, u, n, fe_rank, clusters, robust) -> dict[str,
             j = float(zu @ np.linalg.pinv(_meat(Z * u[:, None], clusters)) @ zu)
             tests["hansen"] = TestStatistic("hansen", j, float(sps.chi2.sf(j, overid)), overid,
                                             "chi2")
-    if clusters is not None and k1 == 1:
+    if clusters is not None:
         g = int(clusters.max() + 1)
-        x = x1[:, 0]
-        score = z1.T @ x
-        lm = float(score @ np.linalg.pinv(cluster_meat(z1 * x[:, None], clusters)) @ score)
-        pi = np.linalg.solve(z1.T @ z1, score)
-        v = x - z1 @ pi
-        zz_inv = np.linalg.inv(z1.T @ z1)
-        v_pi = zz_inv @ cluster_meat(z1 * v[:, None], clusters) @ zz_inv
-        wald = float(pi @ np.linalg.solve(v_pi, pi))
-        tests["kp_lm"] = TestStatistic("kp_lm", lm, float(sps.chi2.sf(lm, l2)), l2, "chi2")
+        lm = kp_rk(x1, z1, clusters, wald=False)
+        wald = kp_rk(x1, z1, clusters, wald=True)
+        df_kp = l2 - k1 + 1
+        tests["kp_lm"] = TestStatistic("kp_lm", lm, float(sps.chi2.sf(lm, df_kp)), df_kp, "chi2")
         tests["kp_f"] = TestStatistic("kp_f", wald / l2 * (n - l_total) / n * (g - 1) / g, None,
                                       None, "F")
     return tests
+
+
+def _sqrt_psd(a: np.ndarray) -> np.ndarray:
+    w, v = np.linalg.eigh(a)
+    return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+
+
+def kp_rk(y: np.ndarray, z: np.ndarray, clusters: np.ndarray | None, *, wald: bool,
+          meat=None) -> float:
+    """Kleibergen-Paap (2006) rk statistic that the L x K first-stage coefficient matrix
+    has rank K-1 against full rank K (ivreg2's underidentification / weak-ID test).
+
+    ``y`` (N x K endogenous) and ``z`` (N x L excluded instruments) are already partialled.
+    The coefficient matrix is normalised as G Pi F with G'G = Z'Z/N and F F' = (Y'Y/N)^-1;
+    its smallest singular direction (the Kleibergen-Paap projection a_q, b_q from the SVD)
+    is tested with the cluster-robust covariance of vec(Pi). The LM form uses Y itself as
+    the score residual (the restricted model), the Wald form the first-stage residuals.
+    With homoskedastic ``meat`` the LM form is Anderson's N times the smallest squared
+    canonical correlation (tested), as ivreg2 documents.
+    """
+    n, k = y.shape
+    el = z.shape[1]
+    q = k - 1
+    zz = z.T @ z
+    pi = np.linalg.solve(zz, z.T @ y)                        # L x K
+    zhat = np.linalg.cholesky(zz / n).T                      # zhat' zhat = Z'Z/N
+    yhat = np.linalg.cholesky(np.linalg.inv(y.T @ y / n))    # yhat yhat' = (Y'Y/N)^-1
+    theta = zhat @ pi @ yhat
+    u, _, vt = np.linalg.svd(theta)
+    v = vt.T
+    u12, u22 = u[:q, q:], u[q:, q:]
+    v12, v22 = v[:q, q:], v[q:, q:]
+    aq = np.vstack([u12, u22]) @ np.linalg.solve(u22, _sqrt_psd(u22 @ u22.T))
+    bq = _sqrt_psd(v22 @ v22.T) @ np.linalg.solve(v22.T, np.hstack([v12.T, v22.T]))
+    lam = (aq.T @ theta @ bq.T).reshape(-1, order="F")
+    e = y - z @ pi if wald else y
+    scores = (e[:, :, None] * z[:, None, :]).reshape(n, k * el)   # row i: vec(z_i e_i')
+    m = meat(e, z) if meat is not None else _meat(scores, clusters)
+    zz_inv = np.linalg.inv(zz)
+    a = np.kron(np.eye(k), zz_inv)
+    v_pi = a @ m @ a                                          # Var(vec Pi)
+    t = np.kron(yhat.T, zhat)                                 # vec(theta) = t vec(Pi)
+    kron_v = np.kron(bq, aq.T)
+    v_lam = kron_v @ t @ v_pi @ t.T @ kron_v.T
+    return float(lam @ np.linalg.solve(v_lam, lam))

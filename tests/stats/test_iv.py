@@ -49,6 +49,7 @@ def test_identification_statistics_equal_first_stage_identities(gril):
 
 
 def test_stock_yogo_values_reported_for_one_endogenous_regressor(gril):
+    """Stock and Yogo (2005) Table 5.2, K1 = 1, L2 = 1."""
     r = fe_iv(gril, "lw", "iq", "med", ["school"], effects=())
     assert [r.fit_stats[f"sy_iv_size_{p}"] for p in (10, 15, 20, 25)] == [16.38, 8.96, 6.66, 5.53]
 
@@ -82,3 +83,51 @@ def test_instrument_collinear_with_the_effects_is_an_error():
         fe_iv(df, "y", "x", "zfe", entity="i", time="t")
     with pytest.raises(ModelSpecError, match="excluded instrument"):
         fe_iv(df, "y", ["x", "z"], "zfe", entity="i", time="t")
+
+
+def _partialled(gril, endog, instruments, exog):
+    from stats.iv import _resid
+    const = np.ones((len(gril), 1))
+    x2 = np.column_stack([const, gril[exog].to_numpy(float)])
+    return (_resid(gril[endog].to_numpy(float), x2), _resid(gril[instruments].to_numpy(float), x2))
+
+
+def test_kp_rk_reduces_to_anderson_and_cragg_donald_under_homoskedasticity(gril):
+    """ivreg2's documented identity: with an iid covariance the rk LM is Anderson's LM and
+    the rk Wald is N r/(1-r), for two endogenous regressors as for one."""
+    from stats.iv import kp_rk
+    y, z = _partialled(gril, ["iq", "school"], ["med", "kww", "age", "expr80"], ["expr", "tenure"])
+    n = len(y)
+    iid = lambda e, zz: np.kron(e.T @ e / n, zz.T @ zz)  # noqa: E731
+    a = np.linalg.solve(y.T @ y, y.T @ z) @ np.linalg.solve(z.T @ z, z.T @ y)
+    r = float(np.min(np.linalg.eigvals(a).real))
+    assert kp_rk(y, z, None, wald=False, meat=iid) == pytest.approx(n * r, rel=1e-9)
+    # the Wald form's smallest root, from the first-stage residual covariance
+    e = y - z @ np.linalg.solve(z.T @ z, z.T @ y)
+    b = np.linalg.solve(e.T @ e, y.T @ z @ np.linalg.solve(z.T @ z, z.T @ y))
+    w = float(np.min(np.linalg.eigvals(b).real))
+    assert kp_rk(y, z, None, wald=True, meat=iid) == pytest.approx(n * w, rel=1e-9)
+    assert w == pytest.approx(r / (1 - r), rel=1e-9)
+
+
+def test_kp_rk_with_one_regressor_is_the_robust_score_test(gril):
+    from stats.fe import cluster_meat
+    from stats.iv import kp_rk
+    from stats.panel import group_codes
+    y, z = _partialled(gril, ["iq"], ["med", "kww"], ["school", "expr", "tenure"])
+    cl = group_codes(gril["year"])
+    score = z.T @ y[:, 0]
+    direct = float(score @ np.linalg.solve(cluster_meat(z * y, cl), score))
+    assert kp_rk(y, z, cl, wald=False) == pytest.approx(direct, rel=1e-9)
+
+
+def test_two_endogenous_regressors_get_kp_and_stock_yogo(gril):
+    r = fe_iv(gril, "lw", ["iq", "school"], ["med", "kww", "age", "expr80"], ["expr", "tenure"],
+              effects=(), cluster="year")
+    assert r.tests["kp_lm"].df == 3 and r.tests["kp_lm"].statistic > 0
+    assert r.tests["kp_f"].statistic > 0
+    # Stock and Yogo (2005) Tables 5.1/5.2, K1 = 2, L2 = 4
+    assert r.fit_stats["sy_iv_bias_5"] == 11.04 and r.fit_stats["sy_iv_size_10"] == 16.87
+    three = fe_iv(gril, "lw", ["iq", "school", "expr"], ["med", "kww", "age", "expr80", "age80"],
+                  ["tenure"], effects=())
+    assert three.fit_stats["sy_iv_bias_10"] == 6.61 and "sy_iv_size_10" not in three.fit_stats
