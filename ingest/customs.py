@@ -1,19 +1,28 @@
 """China Customs exports (province x HS code[, partner, month, trade mode]) -> raw rows.
 
+Validation runs as SQL inside DuckDB, so a file of tens of millions of rows is scanned,
+checked and inserted without being held in Python: large CSVs and Parquet files are read
+by DuckDB itself; small CSV and Excel files come through the exact text reader.
+
 The column names of the customs statistics service and their English equivalents are
 matched case-insensitively. Only exports are kept. Values stay in the file's currency;
 dbt converts CNY with the annual average rate so the conversion is visible in SQL.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from ingest.errors import Reject
-from ingest.reference import province_lookup
-from ingest.readers import Grid, grid_to_frame
+from ingest.reference import _read_seed, province_lookup
+from ingest.readers import Grid, UnreadableFile, grid_to_frame, read_grid
 
 SYNONYMS = {
     "year": ["year", "年份"],
@@ -58,109 +67,326 @@ class _Rejector:
         self.source_file, self.file_hash = source_file, file_hash
         self.rejects: list[Reject] = []
 
-    def rows(self, frame: pd.DataFrame, mask: pd.Series, column: str, values, reason: str):
-        for row, value in zip(frame.loc[mask, "source_row"], pd.Series(values)[mask]):
-            self.rejects.append(Reject("customs", self.source_file, self.file_hash,
-                                       int(row), column, str(value), reason))
+    def add(self, row, column, value, reason: str):
+        self.rejects.append(Reject("customs", self.source_file, self.file_hash, int(row),
+                                   column, None if value is None else str(value), reason))
 
     def file(self, reason: str, column: str | None = None):
         self.rejects.append(Reject("customs", self.source_file, self.file_hash,
                                    None, column, None, reason))
 
 
-def parse_customs(grid: Grid, *, folder_year: int, source_file: str,
-                  file_hash: str) -> tuple[pd.DataFrame, list[Reject]]:
-    """Validate one customs file. Returns (export rows, rejects)."""
-    rej = _Rejector(source_file, file_hash)
+STREAM_BYTES = 16 << 20  # CSV files above this are scanned by DuckDB, never read into Python
+REJECT_LIMIT = 100_000     # rows listed per file; beyond that one file-level line says how many
+EXPORTS_SQL = ", ".join(f"'{f}'" for f in sorted(EXPORT_FLOWS))
+IMPORTS_SQL = ", ".join(f"'{f}'" for f in sorted(IMPORT_FLOWS))
+KNOWN_FLOWS_SQL = ", ".join(f"'{f}'" for f in sorted(EXPORT_FLOWS | IMPORT_FLOWS))
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _text(column: str | None) -> str:
+    return f"coalesce(trim({_q(column)}), '')" if column else "''"
+
+
+def _number(expr: str) -> str:
+    """SQL twin of parse_number: '1,234.5' -> 1234.5; anything else -> NULL."""
+    return f"try_cast(replace(replace({expr}, ',', ''), '，', '') as double)"
+
+
+@dataclass
+class CustomsSource:
+    """One customs file as a DuckDB relation of text columns plus ``source_row``.
+
+    A streamed CSV carries no line numbers (``source_row`` is NULL): its rows are numbered
+    in file order from line 2, which equals the line number unless the file has blank lines.
+    """
+    relation: str
+    header: list[str]
+    size_bytes: int = 0
+    header_only: bool = False
+
+
+def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> CustomsSource:
+    """Large CSVs and every Parquet file are scanned by DuckDB; small CSV and Excel files
+    go through the exact text reader (line numbers, GB18030, NUL checks)."""
+    suffix, size = path.suffix.lower(), path.stat().st_size
+    try:
+        if suffix == ".parquet":
+            scan = f"read_parquet({_sql_path(path)}, file_row_number = true)"
+            names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
+            header = [n for n in names if n != "file_row_number"]
+            cols = ", ".join(f"cast({_q(h)} as varchar) as {_q(h)}" for h in header)
+            return CustomsSource(f"(select {cols}, cast(file_row_number + 2 as integer) "
+                                 f"as source_row from {scan})", header, size)
+        if suffix == ".csv" and size > STREAM_BYTES:
+            scan = (f"read_csv({_sql_path(_utf8_copy(path))}, header = true, all_varchar = true,"
+                    " delim = ',', quote = '\"', null_padding = true)")
+            header = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
+            return CustomsSource(f"(select *, cast(null as integer) as source_row from {scan})",
+                                 header, size)
+    except UnreadableFile:
+        raise
+    except duckdb.Error as exc:
+        raise UnreadableFile(f"cannot be read as {suffix[1:]}: {exc}") from exc
+    return source_from_grid(conn, read_grid(path), name, size)
+
+
+def source_from_grid(conn, grid: Grid, name: str, size: int = 0) -> CustomsSource:
     if not grid.rows:
-        rej.file("file is empty")
-        return pd.DataFrame(columns=RAW_COLUMNS), rej.rejects
+        return CustomsSource("", [], size)
     frame = grid_to_frame(grid, 0)
-    cols = _match_columns(list(frame.columns[:-1]))
+    conn.register(name, frame)
+    return CustomsSource(_q(name), [str(c) for c in frame.columns[:-1]], size, frame.empty)
+
+
+def _utf8_copy(path: Path) -> Path:
+    """The path itself if it reads as UTF-8; else a streamed UTF-8 copy of a GB18030 file."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if b"\x00" in head:
+        raise UnreadableFile("binary content (NUL bytes), not CSV text: is it another format "
+                             "renamed to .csv?")
+    try:
+        head.decode("utf-8")
+        return path
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a character cut by the end of the sample
+            return path
+    out = Path(tempfile.gettempdir()) / f"medtrade-{os.getpid()}-{path.stem}.utf8.csv"
+    with open(path, encoding="gb18030", newline="") as src, \
+            open(out, "w", encoding="utf-8", newline="") as dst:
+        shutil.copyfileobj(src, dst, 1 << 22)
+    return out
+
+
+@dataclass
+class _Typed:
+    """SQL that turns a file's text columns into typed customs fields."""
+    select: str
+    flow: str
+    period: str | None
+    value_col: str
+    province_col: str
+    currency: str
+
+
+def _required_missing(cols: dict[str, str]) -> list[tuple[str, str]]:
+    """(field, message) for each required column the header lacks."""
+    out = []
     for needed, alternatives in [("hs_code", ["hs_code"]),
                                  ("province", ["province_name", "province_code"]),
                                  ("value", ["value_usd", "value_cny"]),
                                  ("year", ["year", "period"])]:
         if not any(a in cols for a in alternatives):
             names = " / ".join(SYNONYMS[a][0] + " or " + SYNONYMS[a][1] for a in alternatives)
-            rej.file(f"missing required column: {names}", needed)
-    if rej.rejects:
-        return pd.DataFrame(columns=RAW_COLUMNS), rej.rejects
-    if frame.empty:
-        rej.file("the file has a header but no data rows")
-        return pd.DataFrame(columns=RAW_COLUMNS), rej.rejects
+            out.append((needed, f"missing required column: {names}"))
+    return out
 
-    if "flow" in cols:
-        flow = frame[cols["flow"]].str.strip().str.lower()
-        unknown = ~flow.isin(EXPORT_FLOWS | IMPORT_FLOWS)
-        rej.rows(frame, unknown, cols["flow"], flow, "flow is neither export (出口) nor import (进口)")
-        frame = frame[flow.isin(EXPORT_FLOWS)].copy()
 
-    out = pd.DataFrame({"source_row": frame["source_row"].astype("int64")}, index=frame.index)
-    period = frame[cols["period"]].str.strip() if "period" in cols else None
-    if period is not None:
-        bad = ~period.str.fullmatch(r"\d{6}").fillna(False)
-        rej.rows(frame, bad, cols["period"], period, "period must be YYYYMM")
-        out["month"] = pd.to_numeric(period.str[4:6], errors="coerce").astype("Int64")
-    else:
-        out["month"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    year_text = frame[cols["year"]].str.strip() if "year" in cols else period.str[:4]
-    year = pd.to_numeric(year_text, errors="coerce").astype("Int64")
-    wrong_year = (year != folder_year).fillna(True)
-    column = cols.get("year", cols.get("period"))
-    rej.rows(frame, wrong_year, column, year_text,
-             f"year outside the file's folder customs/{folder_year}/")
-    out["year"] = year
-
-    if "province_name" in cols:
-        raw_province = frame[cols["province_name"]]
-        column = cols["province_name"]
-    else:
-        raw_province = frame[cols["province_code"]]
-        column = cols["province_code"]
-    lookup = province_lookup()
-    mapping = {v: lookup.code_for(v) for v in raw_province.unique()}
-    out["province_code"] = raw_province.map(mapping)
-    out["province_raw"] = raw_province
-    rej.rows(frame, out["province_code"].isna(), column, raw_province,
-             "unknown province (not a GB/T 2260 name or code)")
-
-    hs = frame[cols["hs_code"]].str.strip()
-    short = hs.str.fullmatch(r"\d{7}|\d{9}").fillna(False)
-    malformed = ~hs.str.fullmatch(r"\d{6}|\d{8}|\d{10}").fillna(False)
-    rej.rows(frame, short, cols["hs_code"], hs,
-             "HS code has an odd number of digits: it probably lost its leading zero")
-    rej.rows(frame, malformed & ~short, cols["hs_code"], hs,
-             "malformed HS code (need 6, 8 or 10 digits as text)")
-    out["hs_code"] = hs
-
+def _typed(cols: dict[str, str]) -> _Typed:
     currency = "USD" if "value_usd" in cols else "CNY"
     value_col = cols["value_usd" if currency == "USD" else "value_cny"]
-    value = parse_number(frame[value_col])
-    rej.rows(frame, value.isna(), value_col, frame[value_col], "value is not a number")
-    rej.rows(frame, value < 0, value_col, frame[value_col], "value is negative")
-    out["currency"], out["value"] = currency, value
+    province_col = cols.get("province_name", cols.get("province_code"))
+    period = _text(cols["period"]) if "period" in cols else None
+    year_text = _text(cols["year"]) if "year" in cols else f"substr({period}, 1, 4)"
+    month = f"try_cast(substr({period}, 5, 2) as integer)" if period else "cast(null as integer)"
+    quantity = _number(_text(cols["quantity"])) if "quantity" in cols else "cast(null as double)"
+    flow = f"lower({_text(cols['flow'])})" if "flow" in cols else "'export'"
+    select = f"""source_row, {flow} as flow, {period or "''"} as period,
+               {year_text} as year_text, try_cast({year_text} as integer) as year,
+               {month} as month, {_text(province_col)} as province_raw,
+               {_text(cols['hs_code'])} as hs_code, {_text(value_col)} as value_text,
+               {_number(_text(value_col))} as value, {_text(cols.get('partner'))} as partner,
+               {_text(cols.get('trade_mode'))} as trade_mode,
+               {_text(cols.get('unit'))} as unit, {quantity} as quantity"""
+    return _Typed(select, flow, period, value_col, province_col, currency)
 
-    for field in ("partner", "trade_mode", "unit"):
-        out[field] = frame[cols[field]].str.strip() if field in cols else ""
-    out["quantity"] = parse_number(frame[cols["quantity"]]) if "quantity" in cols else float("nan")
 
-    bad_rows = {r.source_row for r in rej.rejects}
-    out = out[~out["source_row"].isin(bad_rows)]
-    out = _drop_duplicates(out, rej)
-    return out[RAW_COLUMNS].reset_index(drop=True), rej.rejects
+def _province_labels(conn, name: str) -> None:
+    """Register the exact spellings the province lookup accepts (names as the seed writes
+    them and cleaned, 6-digit codes, 2-digit prefixes, every 5-digit customs region code)
+    for an equality join; anything else is left to the exact path."""
+    lookup = province_lookup()
+    pairs = dict(lookup.by_label)
+    for row in _read_seed("ref_provinces"):
+        for label in [row["name_zh"], row["short_zh"], row["name_en"], *row["alt_names"].split("|")]:
+            if label and lookup.code_for(label) == row["code"]:
+                pairs[label] = row["code"]
+    for code in lookup.codes:
+        pairs.update({code: code, code[:2]: code})
+        pairs.update({f"{code[:2]}{i:03d}": code for i in range(1000)})
+    conn.register(name, pd.DataFrame({"label": list(pairs), "province_code": list(pairs.values())},
+                                     dtype="string"))
 
 
-def _drop_duplicates(out: pd.DataFrame, rej: _Rejector) -> pd.DataFrame:
-    """Identical repeats are dropped; the same key with another value is an error."""
-    out = out.drop_duplicates(subset=KEY + ["value"], keep="first")
-    clash = out.duplicated(subset=KEY, keep=False)
-    if clash.any():
-        rej.rows(out, clash, "value", out["value"],
-                 "duplicate key (year, month, province, HS code, partner, trade mode) "
-                 "with different values")
-        out = out[~clash]
-    return out
+def insert_customs_fast(conn, source: CustomsSource, *, folder_year: int, source_file: str,
+                        file_hash: str, loaded_at) -> int | None:
+    """Insert a file's export rows into raw.customs_exports in one streaming pass.
+
+    The common case, a clean file, is written without staging. A row the quick SQL
+    checks cannot vouch for (bad year/period/flow, a province spelled in a way only the
+    full lookup knows, a bad code or value) gets a NULL year or province code, which
+    ``customs_batch_is_clean`` finds; the caller then rolls back and runs the exact path
+    (``stage_customs``), which names every problem. Returns the rows written, or None if
+    the header already rules the fast path out.
+    """
+    if not source.header or source.header_only:
+        return None
+    cols = _match_columns(source.header)
+    if _required_missing(cols):
+        return None
+    t = _typed(cols)
+    valid = [f"flow in ({EXPORTS_SQL})", f"year = {int(folder_year)}"]
+    if t.period:
+        valid.append("regexp_full_match(period, '\\d{6}')")
+    _province_labels(conn, "customs__labels")
+    try:
+        return conn.execute(f"""
+            insert into raw.customs_exports ({', '.join(RAW_COLUMNS)}, source_file, file_hash,
+                                             loaded_at)
+            select case when {' and '.join(valid)} then year end, month, l.province_code,
+                   province_raw, hs_code, partner, trade_mode, quantity, unit, '{t.currency}',
+                   value, source_row, ?, ?, ?
+            from (select {t.select} from {source.relation}
+                  where {t.flow} not in ({IMPORTS_SQL})) s
+            left join customs__labels l on l.label = s.province_raw""",
+                            [source_file, file_hash, loaded_at]).fetchone()[0]
+    finally:
+        conn.unregister("customs__labels")
+
+
+def customs_batch_is_clean(conn, loaded_at) -> bool:
+    """True if every row written at ``loaded_at`` passed the checks and no key repeats."""
+    bad, repeats = conn.execute("""
+        select count(*) filter (where year is null or province_code is null or value is null
+                                      or value < 0
+                                      or not regexp_full_match(hs_code, '\\d{6}|\\d{8}|\\d{10}')),
+               count(*) - count(distinct hash(year, month, province_code, hs_code, partner,
+                                              trade_mode))
+        from raw.customs_exports where loaded_at = ?""", [loaded_at]).fetchone()
+    return bad == 0 and repeats == 0
+
+
+def stage_customs(conn: duckdb.DuckDBPyConnection, source: CustomsSource, *, folder_year: int,
+                  source_file: str, file_hash: str, table: str) -> list[Reject]:
+    """Validate one customs file inside DuckDB.
+
+    Leaves the temp view ``table`` with the file's valid export rows (raw column order)
+    and returns the rejects: file-level problems, bad rows, conflicting duplicates.
+    """
+    rej = _Rejector(source_file, file_hash)
+    if not source.header:
+        rej.file("file is empty")
+        return rej.rejects
+    cols = _match_columns(source.header)
+    for needed, message in _required_missing(cols):
+        rej.file(message, needed)
+    if source.header_only:
+        rej.file("the file has a header but no data rows")
+    if rej.rejects:
+        return rej.rejects
+
+    t = _typed(cols)
+    period, value_col, province_col, currency = t.period, t.value_col, t.province_col, t.currency
+    stg, bad, dup, prov = (f"{table}__{s}" for s in ("stg", "bad", "dup", "prov"))
+    # every row, imports too: a streamed file's rows are numbered by their order here
+    conn.execute(f"create or replace temp table {stg} as select {t.select} "
+                 f"from {source.relation}")
+    row = "coalesce(source_row, cast(rowid + 2 as integer))"
+    lookup = province_lookup()
+    raws = [r[0] for r in conn.execute(f"select distinct province_raw from {stg}").fetchall()]
+    conn.register(prov, pd.DataFrame({"province_raw": raws,
+                                      "province_code": [lookup.code_for(v) for v in raws]},
+                                     columns=["province_raw", "province_code"], dtype="string"))
+    checks = [  # (condition, column named in the message, value shown, reason)
+        (f"flow not in ({KNOWN_FLOWS_SQL})", cols.get("flow"), "flow",
+         "flow is neither export (出口) nor import (进口)"),
+        ("not regexp_full_match(period, '\\d{6}')" if period else None, cols.get("period"),
+         "period", "period must be YYYYMM"),
+        (f"year is distinct from {int(folder_year)}", cols.get("year", cols.get("period")),
+         "year_text", f"year outside the file's folder customs/{folder_year}/"),
+        ("p.province_code is null", province_col, "s.province_raw",
+         "unknown province (not a GB/T 2260 name or code)"),
+        ("regexp_full_match(hs_code, '\\d{7}|\\d{9}')", cols["hs_code"], "hs_code",
+         "HS code has an odd number of digits: it probably lost its leading zero"),
+        ("not regexp_full_match(hs_code, '\\d{6,10}')", cols["hs_code"], "hs_code",
+         "malformed HS code (need 6, 8 or 10 digits as text)"),
+        ("value is null", value_col, "value_text", "value is not a number"),
+        ("value < 0", value_col, "value_text", "value is negative"),
+    ]
+    exports = f"flow in ({EXPORTS_SQL})"
+    parts = [f"select {row} as source_row, {i} as check_no, cast({shown} as varchar) as value "
+             f"from {stg} s left join {prov} p using (province_raw) where ({cond})"
+             + ("" if i == 0 else f" and {exports}")
+             for i, (cond, _, shown, _) in enumerate(checks) if cond]
+    conn.execute(f"create or replace temp table {bad} as " + " union all ".join(parts))
+    n_bad = conn.execute(f"select count(*) from {bad}").fetchone()[0]
+    for source_row, check_no, value in conn.execute(
+            f"select * from {bad} order by source_row, check_no limit {REJECT_LIMIT}").fetchall():
+        rej.add(source_row, checks[check_no][1], value, checks[check_no][3])
+    if n_bad > REJECT_LIMIT:
+        rej.file(f"{n_bad - REJECT_LIMIT} more rejected rows are not listed here")
+
+    good = (f"(select {row} as source_row, * exclude (source_row) from {stg} where {exports}"
+            + (f" and {row} not in (select source_row from {bad}))" if n_bad else ")"))
+    key = "year, coalesce(month, -1), province_raw, hs_code, partner, trade_mode"
+    repeated = conn.execute(f"select count(*) from (select 1 from {good} group by {key} "
+                            "having count(*) > 1)").fetchone()[0]
+    keep = ""
+    if repeated:  # identical repeats: keep the first; the same key with other values: reject
+        conn.execute(f"""
+            create or replace temp table {dup} as
+            select source_row, value,
+                   row_number() over (partition by {key}, value order by source_row) as nth,
+                   count(distinct value) over (partition by {key}) as n_values
+            from {good} g
+            qualify count(*) over (partition by {key}) > 1""")
+        for source_row, value in conn.execute(
+                f"select source_row, value from {dup} where n_values > 1 and nth = 1 "
+                f"order by source_row limit {REJECT_LIMIT}").fetchall():
+            rej.add(source_row, "value", value,
+                    "duplicate key (year, month, province, HS code, partner, trade mode) "
+                    "with different values")
+        keep = f" where g.source_row not in (select source_row from {dup} where nth > 1 or n_values > 1)"
+    conn.execute(f"""
+        create or replace temp view {table} as
+        select g.year, g.month, p.province_code, g.province_raw, g.hs_code, g.partner,
+               g.trade_mode, g.quantity, g.unit, '{currency}' as currency, g.value, g.source_row
+        from {good} g join {prov} p using (province_raw){keep}""")
+    return rej.rejects
+
+
+def drop_staged(conn, table: str) -> None:
+    conn.execute(f"drop view if exists {table}")
+    for suffix in ("stg", "bad", "dup"):
+        conn.execute(f"drop table if exists {table}__{suffix}")
+    for name in (f"{table}__prov", f"{table}__grid"):
+        try:
+            conn.unregister(name)
+        except duckdb.Error:
+            pass
+
+
+def parse_customs(grid: Grid, *, folder_year: int, source_file: str,
+                  file_hash: str) -> tuple[pd.DataFrame, list[Reject]]:
+    """Validate one customs file already read as text. Returns (export rows, rejects)."""
+    conn = duckdb.connect()
+    try:
+        source = source_from_grid(conn, grid, "customs__grid")
+        rejects = stage_customs(conn, source, folder_year=folder_year, source_file=source_file,
+                                file_hash=file_hash, table="customs")
+        if any(r.source_row is None for r in rejects):
+            return pd.DataFrame(columns=RAW_COLUMNS), rejects
+        return conn.execute("select * from customs order by source_row").df(), rejects
+    finally:
+        conn.close()
 
 
 def folder_year(path: Path, customs_root: Path) -> int | None:

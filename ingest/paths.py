@@ -18,6 +18,15 @@ SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
 DATA_DIR_ENV = "MEDTRADE_DATA_DIR"
 
 
+MEMORY_LIMIT_ENV = "MEDTRADE_DUCKDB_MEMORY_LIMIT"
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for warehouse connections: the memory cap (DuckDB spills beyond it)."""
+    limit = os.environ.get(MEMORY_LIMIT_ENV)
+    return {"memory_limit": limit} if limit else {}
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or "data").resolve()
 

@@ -7,7 +7,7 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
-from ingest.paths import DataPaths
+from ingest.paths import DataPaths, duckdb_config
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -25,7 +25,8 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        conn = duckdb.connect(str(self.paths.build_db), read_only=read_only)
+        conn = duckdb.connect(str(self.paths.build_db), read_only=read_only,
+                              config=duckdb_config())
         try:
             yield conn
         finally:

@@ -40,7 +40,7 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
     with warehouse.connect() as conn:
         ensure_raw_schema(conn)
         for year in years:
-            result = load_customs_year(conn, paths, year)
+            result = load_customs_year(conn, paths, year, progress=context.log.info)
             context.log.info(f"customs {year}: "
                              + ("unchanged" if result.skipped_unchanged else f"{result.rows} rows"))
             results.append(result)

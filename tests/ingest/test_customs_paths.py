@@ -1,0 +1,73 @@
+"""The fast (streaming) and exact customs paths must load the same rows."""
+import duckdb
+import pandas as pd
+import pytest
+
+import ingest.customs as customs
+from ingest.errors import IngestError
+from ingest.load import ensure_raw_schema, load_customs_year
+from ingest.paths import DataPaths
+from tests.ingest.helpers import write
+
+HEADER = "数据年月,注册地编码,注册地名称,商品编码,贸易伙伴名称,贸易方式名称,进出口,美元\n"
+ROWS = ("201503,33000,浙江省,30049090,美国,一般贸易,出口,\"1,234.5\"\n"
+        "201503,33000,浙江省,30049090,美国,一般贸易,进口,99\n"
+        "201504,44000,广东,02011000,日本,一般贸易,出口,10\n"
+        "201505,61000,Shaanxi,90189090,日本,一般贸易,出口,7\n")
+COLUMNS = "year, month, province_code, province_raw, hs_code, partner, trade_mode, currency, value"
+
+
+def load(tmp_path, name, text, encoding="utf-8", stream=False, monkeypatch=None):
+    paths = DataPaths.from_dir(tmp_path / name).ensure()
+    write(paths.customs / "2015" / "c.csv", text, encoding)
+    if stream:
+        monkeypatch.setattr(customs, "STREAM_BYTES", 0)
+    conn = duckdb.connect(str(paths.build_db))
+    ensure_raw_schema(conn)
+    try:
+        result = load_customs_year(conn, paths, 2015)
+        rows = conn.execute(f"select {COLUMNS}, source_row from raw.customs_exports "
+                            "order by hs_code").df()
+        return result, rows
+    finally:
+        conn.close()
+
+
+def test_fast_path_equals_exact_parse(tmp_path):
+    from ingest.readers import read_grid
+    result, rows = load(tmp_path, "fast", HEADER + ROWS)
+    exact, rejects = customs.parse_customs(read_grid(tmp_path / "fast/landing/customs/2015/c.csv"),
+                                           folder_year=2015, source_file="c.csv", file_hash="h")
+    assert rejects == [] and result.rows == 3
+    pd.testing.assert_frame_equal(
+        rows.drop(columns="source_row"),
+        exact.sort_values("hs_code").reset_index(drop=True)[COLUMNS.split(", ")],
+        check_dtype=False)
+    assert list(rows["province_code"]) == ["440000", "330000", "610000"]
+
+
+def test_streamed_gbk_csv_loads_like_the_exact_reader(tmp_path, monkeypatch):
+    _, exact = load(tmp_path, "exact", HEADER + ROWS)
+    _, streamed = load(tmp_path, "stream", HEADER + ROWS, "gb18030", True, monkeypatch)
+    pd.testing.assert_frame_equal(streamed.drop(columns="source_row"),
+                                  exact.drop(columns="source_row"))
+
+
+def test_streamed_file_with_a_bad_row_is_rejected_by_order(tmp_path, monkeypatch):
+    bad = HEADER + ROWS + "201506,11000,北京,3004909,日本,一般贸易,出口,7\n"
+    with pytest.raises(IngestError) as err:
+        load(tmp_path, "bad", bad, stream=True, monkeypatch=monkeypatch)
+    (reject,) = err.value.rejects
+    assert reject.source_row == 6 and reject.column_name == "商品编码"
+    assert "leading zero" in reject.reason
+
+
+def test_identical_repeat_leaves_the_fast_path_and_is_dropped_once(tmp_path):
+    result, rows = load(tmp_path, "dup", HEADER + ROWS + ROWS.splitlines(True)[0])
+    assert result.rows == 3 and len(rows) == 3
+
+
+def test_full_width_province_name_needs_the_exact_lookup(tmp_path):
+    text = HEADER + "201503,,Ｓｈａａｎｘｉ,30049090,美国,一般贸易,出口,1\n"
+    result, rows = load(tmp_path, "wide", text)
+    assert result.rows == 1 and rows.loc[0, "province_code"] == "610000"
