@@ -18,7 +18,7 @@ def dbt_docs(context: dg.AssetExecutionContext, warehouse: Warehouse):
     every model and column (descriptions from the yml files) for analysts."""
     target = warehouse.paths.report / "dbt_docs"
     dbt = Path(sys.executable).with_name("dbt")
-    proc = subprocess.run([str(dbt), "docs", "generate", "--static", "--no-compile", "--quiet",
+    proc = subprocess.run([str(dbt), "docs", "generate", "--static", "--quiet",
                            "--profiles-dir", ".", "--target-path", str(target)],
                           cwd=dbt_project.project_dir, env={**os.environ, **warehouse.dbt_env()},
                           capture_output=True, text=True)
