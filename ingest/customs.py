@@ -42,7 +42,6 @@ EXPORT_FLOWS = {"出口", "export", "exports", "x", "e"}
 IMPORT_FLOWS = {"进口", "import", "imports", "m", "i"}
 RAW_COLUMNS = ["year", "month", "province_code", "province_raw", "hs_code", "partner",
                "trade_mode", "quantity", "unit", "currency", "value", "source_row"]
-KEY = ["year", "month", "province_code", "hs_code", "partner", "trade_mode"]
 
 
 def _match_columns(header: list[str]) -> dict[str, str]:
@@ -109,14 +108,13 @@ class CustomsSource:
     """
     relation: str
     header: list[str]
-    size_bytes: int = 0
     header_only: bool = False
 
 
 def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> CustomsSource:
     """Large CSVs and every Parquet file are scanned by DuckDB; small CSV and Excel files
     go through the exact text reader (line numbers, GB18030, NUL checks)."""
-    suffix, size = path.suffix.lower(), path.stat().st_size
+    suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
             scan = f"read_parquet({_sql_path(path)}, file_row_number = true)"
@@ -124,26 +122,26 @@ def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str) 
             header = [n for n in names if n != "file_row_number"]
             cols = ", ".join(f"cast({_q(h)} as varchar) as {_q(h)}" for h in header)
             return CustomsSource(f"(select {cols}, cast(file_row_number + 2 as integer) "
-                                 f"as source_row from {scan})", header, size)
-        if suffix == ".csv" and size > STREAM_BYTES:
+                                 f"as source_row from {scan})", header)
+        if suffix == ".csv" and path.stat().st_size > STREAM_BYTES:
             scan = (f"read_csv({_sql_path(_utf8_copy(path))}, header = true, all_varchar = true,"
                     " delim = ',', quote = '\"', null_padding = true)")
             header = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
             return CustomsSource(f"(select *, cast(null as integer) as source_row from {scan})",
-                                 header, size)
+                                 header)
     except UnreadableFile:
         raise
     except duckdb.Error as exc:
         raise UnreadableFile(f"cannot be read as {suffix[1:]}: {exc}") from exc
-    return source_from_grid(conn, read_grid(path), name, size)
+    return source_from_grid(conn, read_grid(path), name)
 
 
-def source_from_grid(conn, grid: Grid, name: str, size: int = 0) -> CustomsSource:
+def source_from_grid(conn, grid: Grid, name: str) -> CustomsSource:
     if not grid.rows:
-        return CustomsSource("", [], size)
+        return CustomsSource("", [])
     frame = grid_to_frame(grid, 0)
     conn.register(name, frame)
-    return CustomsSource(_q(name), [str(c) for c in frame.columns[:-1]], size, frame.empty)
+    return CustomsSource(_q(name), [str(c) for c in frame.columns[:-1]], frame.empty)
 
 
 def _utf8_copy(path: Path) -> Path:
@@ -387,9 +385,3 @@ def parse_customs(grid: Grid, *, folder_year: int, source_file: str,
         return conn.execute("select * from customs order by source_row").df(), rejects
     finally:
         conn.close()
-
-
-def folder_year(path: Path, customs_root: Path) -> int | None:
-    """The <year> of customs/<year>/...; None if the folder is not a year."""
-    first = path.relative_to(customs_root).parts[0]
-    return int(first) if re.fullmatch(r"\d{4}", first) else None
