@@ -11,7 +11,6 @@ dbt converts CNY with the annual average rate so the conversion is visible in SQ
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
