@@ -1,4 +1,5 @@
 # medtrade: make run (pipeline on the default data), make test, make ui.
+# The Spark engine: make setup-spark, then make run ENGINE=spark.
 SHELL := /bin/bash
 UV_VERSION := 0.13.8
 UV := python3 -m uv
@@ -8,19 +9,34 @@ export UV_LINK_MODE := copy
 # working directory, and Dagster runs dbt from there.
 DBT := cd dbt_project && $(UV) run --frozen dbt
 DBT_FLAGS := --profiles-dir .
+# The Spark engine is opt-in: `make setup-spark` leaves this marker, and later syncs keep
+# the spark extra (uv sync would otherwise remove it).
+SPARK_MARKER := .venv/.medtrade-spark
+SPARK_EXTRA = $(if $(wildcard $(SPARK_MARKER)),--extra spark,)
+ENGINE ?=
 
-.PHONY: setup manifest run test ui bench clean
+.PHONY: setup setup-spark manifest run test ui bench clean
 
 setup:  ## create .venv from the lock file (uv.lock)
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
-	$(UV) sync --frozen --extra dev
+	$(UV) sync --frozen --extra dev $(SPARK_EXTRA)
+
+setup-spark:  ## the Spark engine: Java 17 from Debian, then pyspark and dbt-spark (extra `spark`)
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing openjdk-17-jre-headless (Debian)"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; }
+	@java -version 2>&1 | head -1
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --extra dev --extra spark
+	@touch $(SPARK_MARKER)
 
 manifest: setup  ## dbt parse -> dbt_project/target/manifest.json (read by Dagster)
 	$(DBT) parse --quiet $(DBT_FLAGS)
 
 run: manifest  ## write the synthetic default data if no data are present, run everything, publish
 	$(UV) run --frozen medtrade demo-data --if-missing
-	$(UV) run --frozen medtrade run
+	$(UV) run --frozen medtrade run $(if $(ENGINE),--engine $(ENGINE),)
 
 test: manifest  ## the test suite (what CI runs)
 	$(UV) run --frozen pytest

@@ -4,8 +4,13 @@ Everything lives under one data folder (default ``data/`` in the working directo
 overridden by ``--data-dir`` or ``MEDTRADE_DATA_DIR``)::
 
     landing/    files users drop (customs/<year>/, yearbook/, world/)
-    warehouse/  build.duckdb (written by runs) and medtrade.duckdb (published, for analysts)
+    warehouse/  build/medtrade.duckdb (written by runs) and medtrade.duckdb (published, for
+                analysts); both files have the same name so views, which DuckDB stores
+                with the file's catalog name, work in the published copy
     report/     rendered tables, figures and the HTML report
+    lake/       Parquet files: raw tables for the Spark engine (raw/<table>/year=<y>/) and
+                the PCA composites (composites/<table>/), read by dbt on either engine
+    spark/      the local Spark engine's table files and metastore (engine spark only)
 """
 from __future__ import annotations
 
@@ -19,6 +24,16 @@ DATA_DIR_ENV = "MEDTRADE_DATA_DIR"
 
 
 MEMORY_LIMIT_ENV = "MEDTRADE_DUCKDB_MEMORY_LIMIT"
+ENGINE_ENV = "MEDTRADE_ENGINE"
+ENGINES = ("duckdb", "spark")
+
+
+def active_engine(engine: str | None = None) -> str:
+    """The transform engine: the argument, else MEDTRADE_ENGINE, else duckdb."""
+    chosen = (engine or os.environ.get(ENGINE_ENV) or "duckdb").strip().lower()
+    if chosen not in ENGINES:
+        raise ValueError(f"unknown engine {chosen!r}: use one of {', '.join(ENGINES)}")
+    return chosen
 
 
 def duckdb_config() -> dict[str, str]:
@@ -62,7 +77,7 @@ class DataPaths:
     @property
     def build_db(self) -> Path:
         """The copy runs write to; analysts never open it."""
-        return self.warehouse_dir / "build.duckdb"
+        return self.warehouse_dir / "build" / "medtrade.duckdb"
 
     @property
     def published_db(self) -> Path:
@@ -70,10 +85,18 @@ class DataPaths:
         return self.warehouse_dir / "medtrade.duckdb"
 
     @property
+    def lake(self) -> Path:
+        return self.root / "lake"
+
+    @property
+    def spark_dir(self) -> Path:
+        return self.root / "spark"
+
+    @property
     def report(self) -> Path:
         return self.root / "report"
 
     def ensure(self) -> "DataPaths":
-        for folder in (self.landing, self.warehouse_dir, self.report):
+        for folder in (self.landing, self.warehouse_dir, self.build_db.parent, self.report):
             folder.mkdir(parents=True, exist_ok=True)
         return self

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingest.paths import DATA_DIR_ENV, REPO_ROOT, DataPaths
+from ingest.paths import DATA_DIR_ENV, ENGINE_ENV, ENGINES, REPO_ROOT, DataPaths, active_engine
 
 DAGSTER_HOME = REPO_ROOT / ".dagster_home"
 
@@ -59,20 +59,36 @@ def cmd_demo_data(args) -> int:
     return 0
 
 
+def spark_missing() -> str | None:
+    """Why the Spark engine cannot start here, or None."""
+    import importlib.util
+    import shutil
+    if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
+        return "pyspark/dbt-spark are not installed: run `make setup-spark`"
+    if shutil.which("java") is None:
+        return "java is not on PATH: run `make setup-spark` (installs openjdk-17-jre-headless)"
+    return None
+
+
 def cmd_run(args) -> int:
     paths = _configure(args).ensure()
     if not has_landing_data(paths):
         print(f"no customs files in {paths.customs}; run `medtrade demo-data` or add files",
               file=sys.stderr)
         return 2
+    engine = active_engine(args.engine)
+    os.environ[ENGINE_ENV] = engine
+    if engine == "spark" and (why := spark_missing()):
+        print(f"the spark engine is not available: {why}", file=sys.stderr)
+        return 2
     ensure_manifest()
     import dagster as dg
 
     from orchestration.definitions import build_definitions
     DAGSTER_HOME.mkdir(exist_ok=True)
-    defs = build_definitions(str(paths.root))
+    defs = build_definitions(str(paths.root), engine)
     job = defs.get_job_def("medtrade_pipeline")
-    print(f"running the pipeline on {paths.landing} (Dagster run history: "
+    print(f"running the pipeline on {paths.landing} with the {engine} engine (Dagster run history: "
           f"{os.environ['DAGSTER_HOME']})", flush=True)
     from orchestration.partitions import landing_range_tags, range_tags
     years = parse_years(args.years) if getattr(args, "years", None) else None
@@ -169,11 +185,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo_data)
     run = sub.add_parser("run", parents=[common], help="run the whole pipeline in one Dagster run")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    run.add_argument("--engine", choices=ENGINES, default=None,
+                     help=f"dbt engine (default: ${ENGINE_ENV} or duckdb)")
     run.set_defaults(func=cmd_run)
     load = sub.add_parser("load", parents=[common],
                           help="load (or reload) a range of customs years and rebuild, in one run")
     load.add_argument("--years", required=True, help="e.g. 2013-2022 or 2023")
     load.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    load.add_argument("--engine", choices=ENGINES, default=None,
+                      help=f"dbt engine (default: ${ENGINE_ENV} or duckdb)")
     load.set_defaults(func=cmd_run)
     sql = sub.add_parser("sql", parents=[common], help="query the published warehouse read-only")
     sql.add_argument("query", nargs="?", help="SQL; omit for an interactive shell")

@@ -16,3 +16,14 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, preview_rows: in
         "dagster/column_schema": dg.TableSchema(
             columns=[dg.TableColumn(name=c[0], type=str(c[1])) for c in columns]),
     }
+
+
+def frame_metadata(frame, preview_rows: int = 5) -> dict:
+    """The same metadata for a DataFrame a Python asset writes."""
+    return {
+        "dagster/row_count": dg.MetadataValue.int(len(frame)),
+        "preview": dg.MetadataValue.md(frame.head(preview_rows).to_markdown(index=False)
+                                       if not frame.empty else "(empty)"),
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name=str(c), type=str(t)) for c, t in frame.dtypes.items()]),
+    }

@@ -39,7 +39,8 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
     written.append(coefficient_plot(est, folder / "coefficient_plot.png"))
-    panel = conn.execute("select * from marts.fct_province_year_panel").df()
+    panel = conn.execute("select * from marts.fct_province_year_panel "
+                         "order by province_code, year").df()
     written.append(indices_by_region(panel, folder / "indices_by_region.png"))
     written.append(province_ranking(panel, folder / "province_ranking.png"))
     paths = _paths(est, stats)

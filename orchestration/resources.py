@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 
 from ingest.paths import DataPaths, duckdb_config
+from orchestration.engine import dbt_env
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -18,6 +19,7 @@ class Warehouse(dg.ConfigurableResource):
     """
 
     data_dir: str
+    engine: str = "duckdb"  # the dbt engine: duckdb or spark (orchestration.engine)
 
     @property
     def paths(self) -> DataPaths:
@@ -33,4 +35,4 @@ class Warehouse(dg.ConfigurableResource):
             conn.close()
 
     def dbt_env(self) -> dict[str, str]:
-        return {"MEDTRADE_BUILD_DB": str(self.paths.build_db)}
+        return dbt_env(self.paths, self.engine)

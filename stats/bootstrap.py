@@ -28,8 +28,11 @@ def cross_products(frame: pd.DataFrame, columns: list[str], *, cluster: str, ent
     W = frame[columns].to_numpy(dtype=float)
     pieces = []
     if time is not None:
+        # one period is the reference: with all of them D would be rank-deficient (their sum
+        # is the constant, which the entity demeaning removes or the constant column repeats)
+        # and the pseudo-inverse would decide the rank of each draw from rounding noise
         t = group_codes(frame[time])
-        pieces.append(np.eye(t.max() + 1)[t])
+        pieces.append(np.eye(t.max() + 1)[t][:, 1:])
     if entity is None:
         pieces.append(np.ones((len(frame), 1)))  # the constant is partialled like an effect
         D = np.column_stack(pieces)
@@ -64,7 +67,8 @@ def partialled_moments(counts: np.ndarray, sww, sdw, sdd) -> np.ndarray:
         return WW
     DW = np.einsum("bg,gij->bij", counts, sdw)
     DD = np.einsum("bg,gij->bij", counts, sdd)
-    return WW - np.transpose(DW, (0, 2, 1)) @ np.linalg.pinv(DD, hermitian=True) @ DW
+    # pinv only for draws that miss whole periods; rcond well above rounding noise
+    return WW - np.transpose(DW, (0, 2, 1)) @ np.linalg.pinv(DD, rcond=1e-10, hermitian=True) @ DW
 
 
 def batched_ols(M: np.ndarray, y: int, x: list[int]) -> np.ndarray:

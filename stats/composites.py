@@ -1,4 +1,4 @@
-"""PCA composites of the catalogue's indicator systems, as the dbt Python models call them.
+"""PCA composites of the catalogue's indicator systems (the pca_composites Dagster asset).
 
 revl = PCA composite of the resilience system; digde_new = PCA composite of the digital
 economy system (robustness). Pooled over the panel province-years.
@@ -50,9 +50,8 @@ def pca_composites(values: pd.DataFrame, catalogue: pd.DataFrame):
             pd.concat(loadings, ignore_index=True))
 
 
-def panel_composites(values: pd.DataFrame, years: pd.DataFrame, catalogue: pd.DataFrame,
-                     part: str) -> pd.DataFrame:
-    """One of 'scores', 'components', 'loadings', pooled over the panel years."""
+def panel_composites_tables(values: pd.DataFrame, years: pd.DataFrame,
+                            catalogue: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """{'scores', 'components', 'loadings'}, pooled over the panel years (in_panel)."""
     panel = values[values["year"].isin(years.loc[years["in_panel"], "year"])]
-    tables = dict(zip(("scores", "components", "loadings"), pca_composites(panel, catalogue)))
-    return tables[part]
+    return dict(zip(("scores", "components", "loadings"), pca_composites(panel, catalogue)))

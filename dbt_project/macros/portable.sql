@@ -24,3 +24,45 @@
 {% macro basket_group_list() -%}
     {%- for g in var('basket_groups') -%}'{{ g }}'{{ ", " if not loop.last }}{%- endfor -%}
 {%- endmacro %}
+
+{#- A raw source table. DuckDB: the table ingest loaded into raw. Spark: the same rows as
+    the partitioned Parquet files ingest writes to the lake (raw/<table>/year=<y>/). The
+    source() call is made on both engines so lineage is the same. -#}
+{% macro raw_source(table) -%}
+    {{ return(adapter.dispatch('raw_source', 'medtrade')(table)) }}
+{%- endmacro %}
+{% macro default__raw_source(table) -%}
+    {{ source('raw', table) }}
+{%- endmacro %}
+{% macro spark__raw_source(table) -%}
+    {%- set _lineage = source('raw', table) -%}
+    parquet.`{{ lake_path('raw/' ~ table) }}`
+{%- endmacro %}
+
+{#- Tables written as Parquet by Python assets (the PCA composites), read by dbt. -#}
+{% macro lake_source(source_name, table) -%}
+    {{ return(adapter.dispatch('lake_source', 'medtrade')(source_name, table)) }}
+{%- endmacro %}
+{% macro default__lake_source(source_name, table) -%}
+    {%- set _lineage = source(source_name, table) -%}
+    read_parquet('{{ lake_path(source_name ~ "/" ~ table) }}/*.parquet')
+{%- endmacro %}
+{% macro spark__lake_source(source_name, table) -%}
+    {%- set _lineage = source(source_name, table) -%}
+    parquet.`{{ lake_path(source_name ~ "/" ~ table) }}`
+{%- endmacro %}
+
+{% macro lake_path(relative) -%}
+    {{ env_var('MEDTRADE_LAKE', '../data/lake') }}/{{ relative }}
+{%- endmacro %}
+
+{#- Comma-separated values in order (dbt.listagg ignores ORDER BY on Spark). -#}
+{% macro ordered_listagg(expression) -%}
+    {{ return(adapter.dispatch('ordered_listagg', 'medtrade')(expression)) }}
+{%- endmacro %}
+{% macro default__ordered_listagg(expression) -%}
+    {{ dbt.listagg(expression, "','", "order by " ~ expression) }}
+{%- endmacro %}
+{% macro spark__ordered_listagg(expression) -%}
+    nullif(array_join(array_sort(collect_list({{ expression }})), ','), '')
+{%- endmacro %}

@@ -7,8 +7,10 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_lineage import column_lineage
+from orchestration.engine import mirror_spark_tables
 from orchestration.metadata import table_metadata
 from orchestration.project import dbt_project
+from orchestration.transform import AFTER_COMPOSITES
 from orchestration.resources import Warehouse
 
 
@@ -22,15 +24,27 @@ class MedtradeTranslator(DagsterDbtTranslator):
         return ["team:data-engineering"]
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            dagster_dbt_translator=MedtradeTranslator())
-def medtrade_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """dbt build: seeds, staging views, intermediate and mart tables, and their tests."""
+# The PCA composites are Python (assets/composites.py) between two parts of the build, so
+# the project runs as two dbt invocations: everything up to the indicators, then the models
+# that read the composites (AFTER_COMPOSITES, with their tests).
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    """dbt build on the active engine (DuckDB, or Spark then copied into the DuckDB build
+    warehouse), then row counts, column schema, preview and column lineage per model."""
     os.environ.update(warehouse.dbt_env())  # profiles.yml reads the warehouse path from here
+    context.log.info(f"dbt build on the {warehouse.engine} engine")
     # dbt holds DuckDB's single writer lock while it runs: collect its events, then add
     # row counts, column schema and a preview once the dbt process has ended.
     invocation = dbt.cli(["build"], context=context)
     events = list(invocation.stream())
+    if warehouse.engine == "spark":
+        built = [invocation.manifest["nodes"][e.metadata["unique_id"].value] for e in events
+                 if isinstance(e, dg.Output)]
+        with warehouse.connect() as conn:
+            copied = mirror_spark_tables(conn, warehouse.paths,
+                                         [(node["schema"], node["alias"]) for node in built])
+        context.log.info(f"copied {len(copied)} Spark tables into the build warehouse")
     translator = MedtradeTranslator()
     with warehouse.connect(read_only=True) as conn:
         for event in events:
@@ -38,11 +52,32 @@ def medtrade_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehou
                 key = context.asset_key_for_output(event.output_name)
                 try:
                     extra = table_metadata(conn, ".".join(key.path))
-                    extra.update(column_lineage(conn, invocation.manifest,
-                                                event.metadata["unique_id"].value, translator,
-                                                invocation.target_path, dbt_project))
                 except Exception as exc:  # a relation dbt did not build (e.g. a failure)
                     context.log.warning(f"no metadata for {key.to_user_string()}: {exc}")
                     extra = {}
+                try:
+                    extra.update(column_lineage(conn, invocation.manifest,
+                                                event.metadata["unique_id"].value, translator,
+                                                invocation.target_path, dbt_project))
+                except Exception as exc:  # SQL sqlglot cannot resolve (e.g. a Parquet path)
+                    context.log.debug(f"no column lineage for {key.to_user_string()}: {exc}")
                 event = event.with_metadata({**event.metadata, **extra})
             yield event
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="medtrade_dbt",
+            exclude=AFTER_COMPOSITES, dagster_dbt_translator=MedtradeTranslator())
+def medtrade_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    """dbt build, part 1: seeds, staging, intermediate and marts up to the indicators."""
+    yield from _build(context, dbt, warehouse)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="medtrade_dbt_panel",
+            select=AFTER_COMPOSITES, dagster_dbt_translator=MedtradeTranslator())
+def medtrade_dbt_panel(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                       warehouse: Warehouse):
+    """dbt build, part 2: the PCA tables and the regression panel, after the composites."""
+    yield from _build(context, dbt, warehouse)
+
+
+dbt_parts = [medtrade_dbt, medtrade_dbt_panel]

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.assets.dbt import medtrade_dbt
+from orchestration.assets.dbt import dbt_parts
 from orchestration.project import dbt_project
 from orchestration.resources import Warehouse
 
 
-@dg.asset(key=["report", "dbt_docs"], deps=[medtrade_dbt], group_name="report",
+@dg.asset(key=["report", "dbt_docs"], deps=dbt_parts, group_name="report",
           kinds={"dbt", "html"}, owners=["team:data-engineering"])
 def dbt_docs(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """`dbt docs generate --static` into report/dbt_docs/static_index.html: the catalogue of

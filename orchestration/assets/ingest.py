@@ -2,11 +2,21 @@
 
 import dagster as dg
 
+from ingest.lake import export_raw_table
 from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, load_world,
                          load_yearbook)
 from orchestration.metadata import table_metadata
 from orchestration.partitions import customs_years_partitions
 from orchestration.resources import Warehouse
+
+
+def _to_lake(context, warehouse: Warehouse, conn, table: str, years=None) -> None:
+    """On the Spark engine, raw tables reach Spark as Parquet in the lake, by year."""
+    if warehouse.engine != "spark":
+        return
+    written = export_raw_table(conn, warehouse.paths.lake, table, years)
+    context.log.info(f"lake/raw/{table}: {sum(written.values())} rows in "
+                     f"{len(written)} year folder(s) written for Spark")
 
 
 def _files_md(results) -> dg.MetadataValue:
@@ -44,6 +54,7 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
             context.log.info(f"customs {year}: "
                              + ("unchanged" if result.skipped_unchanged else f"{result.rows} rows"))
             results.append(result)
+        _to_lake(context, warehouse, conn, "customs_exports", years)
         meta = table_metadata(conn, "raw.customs_exports")
     return dg.MaterializeResult(metadata={**meta, "input_files": _files_md(results),
                                           "years": dg.MetadataValue.text(
@@ -61,6 +72,7 @@ def raw_yearbook_values(context: dg.AssetExecutionContext, warehouse: Warehouse)
     with warehouse.connect() as conn:
         ensure_raw_schema(conn)
         result = load_yearbook(conn, warehouse.paths)
+        _to_lake(context, warehouse, conn, "yearbook_values")
         meta = table_metadata(conn, "raw.yearbook_values")
     for warning in result.warnings:
         context.log.warning(warning)
@@ -81,6 +93,8 @@ def raw_world(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with warehouse.connect() as conn:
         ensure_raw_schema(conn)
         results = load_world(conn, warehouse.paths)
+        for table in ("world_trade_exports", "world_gdp_per_capita"):
+            _to_lake(context, warehouse, conn, table)
         metas = [table_metadata(conn, t) for t in ("raw.world_trade_exports",
                                                    "raw.world_gdp_per_capita")]
     if not any(r.files for r in results):

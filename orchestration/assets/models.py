@@ -23,8 +23,11 @@ TABLES = {  # asset name -> (fit function, description); the table id is the nam
 
 
 def load_panel(warehouse: Warehouse) -> pd.DataFrame:
+    """The panel in a fixed row order: bootstrap draws and GMM instrument blocks follow the
+    rows, so results must not depend on how the engine happened to store the table."""
     with warehouse.connect(read_only=True) as conn:
-        return conn.execute("select * from marts.fct_province_year_panel").df()
+        return conn.execute("select * from marts.fct_province_year_panel "
+                            "order by province_code, year").df()
 
 
 def _store(warehouse: Warehouse, table) -> dict:

@@ -3,14 +3,14 @@
 import dagster as dg
 
 from ingest.publish import publish_warehouse
-from orchestration.assets.dbt import medtrade_dbt
+from orchestration.assets.dbt import dbt_parts
 from orchestration.assets.docs import dbt_docs
 from orchestration.assets.models import mediation_tables, table_assets
 from orchestration.assets.report import study_report
 from orchestration.resources import Warehouse
 
 
-@dg.asset(key=["published", "warehouse"], deps=[medtrade_dbt, dbt_docs, *table_assets, mediation_tables, study_report],
+@dg.asset(key=["published", "warehouse"], deps=[*dbt_parts, dbt_docs, *table_assets, mediation_tables, study_report],
           group_name="published", kinds={"duckdb"}, owners=["team:data-engineering"])
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Copies the build warehouse to warehouse/medtrade.duckdb by an atomic rename, after

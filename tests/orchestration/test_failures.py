@@ -44,7 +44,7 @@ def test_a_bad_file_stops_the_run_and_keeps_the_published_copy(slice_root):
     assert "customs/2022/late_revision.csv, row 2, column '商品编码'" in ran.stderr
     assert "the published warehouse was not changed" in ran.stderr
     assert digest(published(slice_root)) == before
-    conn = duckdb.connect(str(slice_root / "warehouse" / "build.duckdb"), read_only=True)
+    conn = duckdb.connect(str(slice_root / "warehouse" / "build" / "medtrade.duckdb"), read_only=True)
     reasons = conn.execute("select reason from quality.rejected_rows where source_file = "
                            "'customs/2022/late_revision.csv'").fetchall()
     conn.close()
@@ -70,7 +70,7 @@ def test_a_year_that_loses_a_province_fails_its_check_before_publishing(slice_ro
 def test_a_killed_run_leaves_the_published_copy_and_the_next_run_recovers(slice_root):
     before = digest(published(slice_root))
     (slice_root / "landing" / "customs" / "2022" / "force_reload.txt").write_text("x")
-    build = slice_root / "warehouse" / "build.duckdb"
+    build = slice_root / "warehouse" / "build" / "medtrade.duckdb"
     started = build.stat().st_mtime
     proc = subprocess.Popen([sys.executable, "-m", "orchestration.cli", "run", "--data-dir",
                              str(slice_root)], stdout=subprocess.DEVNULL,

@@ -1,6 +1,6 @@
 -- A view: the rows stay in raw (tens of millions at transaction level); the two models
 -- that aggregate them read through this mapping instead of a full copy.
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 -- Customs export rows in USD (CNY converted with the annual average rate), each mapped to
 -- its HS revision, HS6 and healthcare product family (null outside the basket).

@@ -13,9 +13,9 @@ heads as (
 members as (
     select
         family_id,
-        {{ dbt.listagg("case when hs_revision = 'HS2012' then hs6 end", "','", "order by hs6") }} as members_hs2012,
-        {{ dbt.listagg("case when hs_revision = 'HS2017' then hs6 end", "','", "order by hs6") }} as members_hs2017,
-        {{ dbt.listagg("case when hs_revision = 'HS2022' then hs6 end", "','", "order by hs6") }} as members_hs2022,
+        {{ ordered_listagg("case when hs_revision = 'HS2012' then hs6 end") }} as members_hs2012,
+        {{ ordered_listagg("case when hs_revision = 'HS2017' then hs6 end") }} as members_hs2017,
+        {{ ordered_listagg("case when hs_revision = 'HS2022' then hs6 end") }} as members_hs2022,
         count(distinct hs6) as n_codes
     from families
     group by family_id

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('raw', 'customs_exports') }}
+    select * from {{ raw_source('customs_exports') }}
 ),
 
 final as (

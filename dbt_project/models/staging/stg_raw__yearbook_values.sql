@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('raw', 'yearbook_values') }}
+    select * from {{ raw_source('yearbook_values') }}
 ),
 
 final as (

@@ -6,14 +6,14 @@ final as (
     select
         lpad(hs6, 6, '0') as hs6,
         lpad(hs4, 4, '0') as hs4,
-        case substr("group", 1, 1)
+        case substr({{ adapter.quote("group") }}, 1, 1)
             when 'A' then 'pharma' when 'B' then 'api' when 'C' then 'meddev'
             when 'D' then 'consumables_diag' when 'E' then 'tcm'
         end as basket_group,
-        lower(cast(in_HS2012 as varchar)) = 'true' as in_hs2012,
-        lower(cast(in_HS2017 as varchar)) = 'true' as in_hs2017,
-        lower(cast(in_HS2022 as varchar)) = 'true' as in_hs2022,
-        "desc" as description
+        lower(cast(in_HS2012 as {{ dbt.type_string() }})) = 'true' as in_hs2012,
+        lower(cast(in_HS2017 as {{ dbt.type_string() }})) = 'true' as in_hs2017,
+        lower(cast(in_HS2022 as {{ dbt.type_string() }})) = 'true' as in_hs2022,
+        {{ adapter.quote("desc") }} as description
     from source
 )
 

@@ -15,7 +15,7 @@ final as (
         provinces.region3,
         provinces.region4,
         cast(first_pilot.first_approval_date as date) as first_pilot_date,
-        cast(substr(cast(first_pilot.first_approval_date as varchar), 1, 4) as integer) as first_pilot_year,
+        cast(substr(cast(first_pilot.first_approval_date as {{ dbt.type_string() }}), 1, 4) as integer) as first_pilot_year,
         cast(first_pilot.first_batch as integer) as first_pilot_batch,
         first_pilot.first_city as first_pilot_city,
         cast(first_pilot.n_zones_by_2022 as integer) as n_pilot_zones_by_2022

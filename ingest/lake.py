@@ -1,0 +1,81 @@
+"""The Parquet lake: raw tables as Parquet files partitioned by source table and year.
+
+The Spark engine reads raw data from here (dbt's `raw_source` macro); DuckDB could read
+the same files. Files are written by DuckDB from the validated raw tables, one year
+folder at a time, each replaced whole (written beside, then renamed), so a reader never
+sees half a year and the same export twice gives the same files.
+"""
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import Iterable
+
+import duckdb
+
+RAW_TABLES = ("customs_exports", "yearbook_values", "world_trade_exports", "world_gdp_per_capita")
+EMPTY_FILE = "empty.parquet"
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def replace_dir(tmp: Path, target: Path) -> None:
+    """Put the finished folder tmp in target's place (renames; the old one is removed)."""
+    old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def export_raw_table(conn: duckdb.DuckDBPyConnection, lake: Path, table: str,
+                     years: Iterable[int] | None = None) -> dict[str, int]:
+    """Write raw.<table> to lake/raw/<table>/year=<y>/data.parquet.
+
+    years=None rewrites every year and drops folders of years no longer loaded; a list
+    rewrites those years (a customs partition load) and writes loaded years still missing. A table without rows is one
+    zero-row file with the full schema, so Spark still knows its columns.
+    Returns rows written per year.
+    """
+    root = lake / "raw" / table
+    root.mkdir(parents=True, exist_ok=True)
+    loaded = {y for (y,) in conn.execute(
+        f"select distinct year from raw.{table} where year is not null").fetchall()}
+    empty = root / EMPTY_FILE
+    if not loaded:
+        conn.execute(f"copy (select * exclude (year) , cast(null as integer) as year "
+                     f"from raw.{table} limit 0) to {_quote(empty)} (format parquet)")
+        for stale in root.glob("year=*"):
+            shutil.rmtree(stale)
+        return {}
+    empty.unlink(missing_ok=True)
+    # the years asked for, and any loaded year the lake lacks (loaded on the DuckDB engine)
+    todo = sorted(loaded if years is None else
+                  set(years) | {y for y in loaded if not (root / f"year={y}").exists()})
+    written: dict[str, int] = {}
+    for year in todo:
+        target = root / f"year={year}"
+        if year not in loaded:
+            shutil.rmtree(target, ignore_errors=True)
+            continue
+        tmp = root / f".year={year}.tmp-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        conn.execute(f"copy (select * exclude (year) from raw.{table} where year = {int(year)}) "
+                     f"to {_quote(tmp / 'data.parquet')} (format parquet, compression zstd)")
+        replace_dir(tmp, target)
+        written[str(year)] = conn.execute(
+            f"select count(*) from raw.{table} where year = ?", [year]).fetchone()[0]
+    if years is None:
+        for stale in root.glob("year=*"):
+            if int(stale.name.split("=", 1)[1]) not in loaded:
+                shutil.rmtree(stale)
+    return written
+
+
+def export_raw(conn: duckdb.DuckDBPyConnection, lake: Path,
+               tables: Iterable[str] = RAW_TABLES) -> dict[str, dict[str, int]]:
+    """Every raw table, whole."""
+    return {table: export_raw_table(conn, lake, table) for table in tables}
