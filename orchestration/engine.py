@@ -9,7 +9,6 @@ on both engines.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Iterable
 
@@ -27,10 +26,6 @@ def dbt_env(paths: DataPaths, engine: str) -> dict[str, str]:
         env.update({"MEDTRADE_SPARK_DIR": str(paths.spark_dir),
                     "SPARK_CONF_DIR": str(SPARK_CONF_DIR)})
     return env
-
-
-def java_available() -> bool:
-    return shutil.which("java") is not None
 
 
 def spark_table_dir(paths: DataPaths, schema: str, table: str) -> Path:
