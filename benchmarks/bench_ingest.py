@@ -156,7 +156,7 @@ def main() -> None:
         print("\nWhere a target is missed: the rows never pass through Python; the time is "
               "DuckDB parsing, converting and writing ~2 GB of compressed columns into the "
               "warehouse file on 2 cores (the raw table keeps per-row provenance columns), "
-              "plus the transforms' floor of about 19-27 s: two dbt start-ups around the "
+              "plus the transforms' floor of about 20-28 s: two dbt start-ups around the "
               "PCA (README, Performance).")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +29,12 @@ WHY = ("the steps run one after another because DuckDB allows one writer: before
 
 def main() -> None:
     data = Path(tempfile.mkdtemp(prefix="medtrade-make-run-"))
-    env = {**os.environ, "MEDTRADE_DATA_DIR": str(data)}
+    # a user's shell: `make bench` runs this under `uv run`, whose venv on PATH has no uv
+    venv_bin = str(Path(sys.prefix) / "bin")
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
+                           if p != venv_bin)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "UV_RUN_RECURSION_DEPTH")}
+    env.update(MEDTRADE_DATA_DIR=str(data), PATH=path)
     start = time.perf_counter()
     proc = subprocess.run(["make", "run"], cwd=REPO, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
