@@ -18,7 +18,8 @@ RAW_TABLES = ("customs_exports", "yearbook_values", "world_trade_exports", "worl
 EMPTY_FILE = "empty.parquet"
 
 
-def _quote(path: Path) -> str:
+def sql_path(path: Path) -> str:
+    """A path as a SQL string literal."""
     return "'" + str(path).replace("'", "''") + "'"
 
 
@@ -47,7 +48,7 @@ def export_raw_table(conn: duckdb.DuckDBPyConnection, lake: Path, table: str,
     empty = root / EMPTY_FILE
     if not loaded:
         conn.execute(f"copy (select * exclude (year) , cast(null as integer) as year "
-                     f"from raw.{table} limit 0) to {_quote(empty)} (format parquet)")
+                     f"from raw.{table} limit 0) to {sql_path(empty)} (format parquet)")
         for stale in root.glob("year=*"):
             shutil.rmtree(stale)
         return {}
@@ -64,7 +65,7 @@ def export_raw_table(conn: duckdb.DuckDBPyConnection, lake: Path, table: str,
         tmp = root / f".year={year}.tmp-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
         conn.execute(f"copy (select * exclude (year) from raw.{table} where year = {int(year)}) "
-                     f"to {_quote(tmp / 'data.parquet')} (format parquet, compression zstd)")
+                     f"to {sql_path(tmp / 'data.parquet')} (format parquet, compression zstd)")
         replace_dir(tmp, target)
         written[str(year)] = conn.execute(
             f"select count(*) from raw.{table} where year = ?", [year]).fetchone()[0]

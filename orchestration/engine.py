@@ -14,6 +14,7 @@ from typing import Iterable
 
 import duckdb
 
+from ingest.lake import sql_path
 from ingest.paths import REPO_ROOT, DataPaths
 
 SPARK_CONF_DIR = REPO_ROOT / "dbt_project" / "spark_conf"
@@ -30,10 +31,6 @@ def dbt_env(paths: DataPaths, engine: str) -> dict[str, str]:
 
 def spark_table_dir(paths: DataPaths, schema: str, table: str) -> Path:
     return paths.spark_dir / "warehouse" / f"{schema}.db" / table
-
-
-def _quote_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def mirror_spark_tables(conn: duckdb.DuckDBPyConnection, paths: DataPaths,
@@ -54,6 +51,6 @@ def mirror_spark_tables(conn: duckdb.DuckDBPyConnection, paths: DataPaths,
         if kind and kind[0] == "VIEW":  # a DuckDB build made it a view
             conn.execute(f'drop view "{schema}"."{table}"')
         conn.execute(f'create or replace table "{schema}"."{table}" as select * from '
-                     f"read_parquet({_quote_path(folder / '*.parquet')})")
+                     f"read_parquet({sql_path(folder / '*.parquet')})")
         copied.append(f"{schema}.{table}")
     return copied

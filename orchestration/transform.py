@@ -18,7 +18,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from ingest.lake import replace_dir
+from ingest.lake import replace_dir, sql_path
 from ingest.paths import DataPaths, active_engine
 from orchestration.engine import dbt_env, spark_table_dir
 from stats.composites import panel_composites_tables
@@ -60,7 +60,7 @@ def spark_files_reader(paths: DataPaths) -> Callable[[str, str], pd.DataFrame]:
     """A table Spark built, read from its Parquet files (no JVM in this process)."""
     def read(schema: str, table: str) -> pd.DataFrame:
         folder = spark_table_dir(paths, schema, table)
-        return duckdb.sql(f"select * from read_parquet('{folder}/*.parquet')").df()
+        return duckdb.sql(f"select * from read_parquet({sql_path(folder / '*.parquet')})").df()
     return read
 
 

@@ -10,8 +10,8 @@ from orchestration.dbt_lineage import column_lineage
 from orchestration.engine import mirror_spark_tables
 from orchestration.metadata import table_metadata
 from orchestration.project import dbt_project
-from orchestration.transform import AFTER_COMPOSITES
 from orchestration.resources import Warehouse
+from orchestration.transform import AFTER_COMPOSITES
 
 
 class MedtradeTranslator(DagsterDbtTranslator):
