@@ -26,7 +26,7 @@ from pathlib import Path
 from benchmarks._common import machine
 from benchmarks.bench_ingest import YEAR, _run
 from benchmarks.large_customs import write_large_customs
-from orchestration.cli import spark_missing
+from orchestration.engine import spark_missing
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -59,23 +59,13 @@ def cmd_demo_data(args) -> int:
     return 0
 
 
-def spark_missing() -> str | None:
-    """Why the Spark engine cannot start here, or None."""
-    import importlib.util
-    import shutil
-    if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
-        return "pyspark/dbt-spark are not installed: run `make setup-spark`"
-    if shutil.which("java") is None:
-        return "java is not on PATH: run `make setup-spark` (installs openjdk-17-jre-headless)"
-    return None
-
-
 def cmd_run(args) -> int:
     paths = _configure(args).ensure()
     if not has_landing_data(paths):
         print(f"no customs files in {paths.customs}; run `medtrade demo-data` or add files",
               file=sys.stderr)
         return 2
+    from orchestration.engine import spark_missing
     engine = active_engine(args.engine)
     os.environ[ENGINE_ENV] = engine
     if engine == "spark" and (why := spark_missing()):

@@ -29,6 +29,18 @@ def dbt_env(paths: DataPaths, engine: str) -> dict[str, str]:
     return env
 
 
+def spark_missing() -> str | None:
+    """Why the Spark engine cannot start here, or None."""
+    import importlib.util
+    import shutil
+    if (importlib.util.find_spec("pyspark") is None
+            or importlib.util.find_spec("dbt.adapters.spark") is None):
+        return "pyspark/dbt-spark are not installed: run `make setup-spark`"
+    if shutil.which("java") is None:
+        return "java is not on PATH: run `make setup-spark` (installs openjdk-17-jre-headless)"
+    return None
+
+
 def spark_table_dir(paths: DataPaths, schema: str, table: str) -> Path:
     return paths.spark_dir / "warehouse" / f"{schema}.db" / table
 

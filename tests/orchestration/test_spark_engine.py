@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ingest.paths import DataPaths
-from orchestration.cli import spark_missing
+from orchestration.engine import spark_missing
 
 pytestmark = pytest.mark.e2e
 
