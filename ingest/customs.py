@@ -10,18 +10,17 @@ dbt converts CNY with the annual average rate so the conversion is visible in SQ
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from ingest.customs_lake import COLUMN_NAMES, sql_path
 from ingest.errors import Reject
 from ingest.reference import _read_seed, province_lookup
 from ingest.readers import Grid, UnreadableFile, grid_to_frame, read_grid
+from ingest.text_csv import numbered_csv_parquet, utf8_copy
 
 SYNONYMS = {
     "year": ["year", "年份"],
@@ -39,8 +38,11 @@ SYNONYMS = {
 }
 EXPORT_FLOWS = {"出口", "export", "exports", "x", "e"}
 IMPORT_FLOWS = {"进口", "import", "imports", "m", "i"}
-RAW_COLUMNS = ["year", "month", "province_code", "province_raw", "hs_code", "partner",
-               "trade_mode", "quantity", "unit", "currency", "value", "source_row"]
+RAW_COLUMNS = ["year", "month", "province_code", "region_code", "province_raw", "hs_code",
+               "partner", "trade_mode", "quantity", "unit", "currency", "value", "source_row"]
+# The raw row key: the finest grain a file has. Two customs region codes of one province
+# (44031 Shenzhen, 44011 Guangzhou) are two rows, summed to the province downstream.
+KEY = "month, province_code, region_code, hs_code, partner, trade_mode"
 
 
 def _match_columns(header: list[str]) -> dict[str, str]:
@@ -85,8 +87,8 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sql_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def _literal(value) -> str:
+    return "null" if value is None else "'" + str(value).replace("'", "''") + "'"
 
 
 def _text(column: str | None) -> str:
@@ -98,36 +100,52 @@ def _number(expr: str) -> str:
     return f"try_cast(replace(replace({expr}, ',', ''), '，', '') as double)"
 
 
+def _money(expr: str) -> str:
+    """A value as DECIMAL(18,2), exact at the cent, so sums do not depend on their order."""
+    return f"try_cast({_number(expr)} as decimal(18,2))"
+
+
 @dataclass
 class CustomsSource:
-    """One customs file as a DuckDB relation of text columns plus ``source_row``.
-
-    A streamed CSV carries no line numbers (``source_row`` is NULL): its rows are numbered
-    in file order from line 2, which equals the line number unless the file has blank lines.
-    """
+    """One customs file as a DuckDB relation of text columns plus ``source_row``: the
+    1-based line for CSV, the sheet row for Excel, the 1-based row number for Parquet."""
     relation: str
     header: list[str]
     header_only: bool = False
 
 
-def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> CustomsSource:
+def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, *,
+                        exact: bool = False) -> CustomsSource:
     """Large CSVs and every Parquet file are scanned by DuckDB; small CSV and Excel files
-    go through the exact text reader (line numbers, GB18030, NUL checks)."""
+    go through the exact text reader (line numbers, GB18030, NUL checks).
+
+    A large CSV is numbered by its row order (a streaming ``row_number()``), which is its
+    line number when the file has no empty line; a file with empty lines is first numbered
+    line by line into a Parquet copy (``ingest.text_csv``), streamed in bounded memory,
+    and so is every large CSV on the ``exact`` path (quoted line breaks included).
+    """
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
-            scan = f"read_parquet({_sql_path(path)}, file_row_number = true)"
+            scan = f"read_parquet({sql_path(path)}, file_row_number = true)"
             names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
             header = [n for n in names if n != "file_row_number"]
             cols = ", ".join(f"cast({_q(h)} as varchar) as {_q(h)}" for h in header)
-            return CustomsSource(f"(select {cols}, cast(file_row_number + 2 as integer) "
+            return CustomsSource(f"(select {cols}, cast(file_row_number + 1 as integer) "
                                  f"as source_row from {scan})", header)
         if suffix == ".csv" and path.stat().st_size > STREAM_BYTES:
-            scan = (f"read_csv({_sql_path(_utf8_copy(path))}, header = true, all_varchar = true,"
+            text, dense = utf8_copy(path)
+            if exact or not dense:  # empty lines: row order is not the line number
+                numbered = numbered_csv_parquet(text)
+                scan = f"read_parquet({sql_path(numbered)})"
+                names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
+                return CustomsSource(f"(select * from {scan})",
+                                     [n for n in names if n != "source_row"])
+            scan = (f"read_csv({sql_path(text)}, header = true, all_varchar = true,"
                     " delim = ',', quote = '\"', null_padding = true)")
             header = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
-            return CustomsSource(f"(select *, cast(null as integer) as source_row from {scan})",
-                                 header)
+            return CustomsSource(f"(select *, cast(row_number() over () + 1 as integer) "
+                                 f"as source_row from {scan})", header)
     except UnreadableFile:
         raise
     except duckdb.Error as exc:
@@ -141,26 +159,6 @@ def source_from_grid(conn, grid: Grid, name: str) -> CustomsSource:
     frame = grid_to_frame(grid, 0)
     conn.register(name, frame)
     return CustomsSource(_q(name), [str(c) for c in frame.columns[:-1]], frame.empty)
-
-
-def _utf8_copy(path: Path) -> Path:
-    """The path itself if it reads as UTF-8; else a streamed UTF-8 copy of a GB18030 file."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    if b"\x00" in head:
-        raise UnreadableFile("binary content (NUL bytes), not CSV text: is it another format "
-                             "renamed to .csv?")
-    try:
-        head.decode("utf-8")
-        return path
-    except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:  # a character cut by the end of the sample
-            return path
-    out = Path(tempfile.gettempdir()) / f"medtrade-{os.getpid()}-{path.stem}.utf8.csv"
-    with open(path, encoding="gb18030", newline="") as src, \
-            open(out, "w", encoding="utf-8", newline="") as dst:
-        shutil.copyfileobj(src, dst, 1 << 22)
-    return out
 
 
 @dataclass
@@ -196,11 +194,16 @@ def _typed(cols: dict[str, str]) -> _Typed:
     month = f"try_cast(substr({period}, 5, 2) as integer)" if period else "cast(null as integer)"
     quantity = _number(_text(cols["quantity"])) if "quantity" in cols else "cast(null as double)"
     flow = f"lower({_text(cols['flow'])})" if "flow" in cols else "'export'"
+    # the 5-digit customs region code, when the file has one (the code column, else the
+    # province column): part of the row key, so two regions of a province stay two rows
+    region = _text(cols.get("province_code", province_col))
     select = f"""source_row, {flow} as flow, {period or "''"} as period,
                {year_text} as year_text, try_cast({year_text} as integer) as year,
                {month} as month, {_text(province_col)} as province_raw,
+               case when regexp_full_match({region}, '\\d{{5}}') then {region} else '' end
+                   as region_code,
                {_text(cols['hs_code'])} as hs_code, {_text(value_col)} as value_text,
-               {_number(_text(value_col))} as value, {_text(cols.get('partner'))} as partner,
+               {_money(_text(value_col))} as value, {_text(cols.get('partner'))} as partner,
                {_text(cols.get('trade_mode'))} as trade_mode,
                {_text(cols.get('unit'))} as unit, {quantity} as quantity"""
     return _Typed(select, flow, period, value_col, province_col, currency)
@@ -223,14 +226,14 @@ def _province_labels(conn, name: str) -> None:
                                      dtype="string"))
 
 
-def insert_customs_fast(conn, source: CustomsSource, *, folder_year: int, source_file: str,
-                        file_hash: str, loaded_at) -> int | None:
-    """Insert a file's export rows into raw.customs_exports in one streaming pass.
+def write_customs_fast(conn, source: CustomsSource, target: Path, *, folder_year: int,
+                       source_file: str, file_hash: str, loaded_at) -> int | None:
+    """Write a file's export rows to the Parquet file ``target`` in one streaming pass.
 
     The common case, a clean file, is written without staging. A row the quick SQL
     checks cannot vouch for (bad year/period/flow, a province spelled in a way only the
-    full lookup knows, a bad code or value) gets a NULL year or province code, which
-    ``customs_batch_is_clean`` finds; the caller then rolls back and runs the exact path
+    full lookup knows, a bad code or value) gets a NULL month marker or province code,
+    which ``customs_file_is_clean`` finds; the caller then runs the exact path
     (``stage_customs``), which names every problem. Returns the rows written, or None if
     the header already rules the fast path out.
     """
@@ -245,34 +248,51 @@ def insert_customs_fast(conn, source: CustomsSource, *, folder_year: int, source
         valid.append("regexp_full_match(period, '\\d{6}')")
     _province_labels(conn, "customs__labels")
     try:
-        return conn.execute(f"""
-            insert into raw.customs_exports ({', '.join(RAW_COLUMNS)}, source_file, file_hash,
-                                             loaded_at)
-            select case when {' and '.join(valid)} then year end, month, l.province_code,
-                   province_raw, hs_code, partner, trade_mode, quantity, unit, '{t.currency}',
-                   value, source_row, ?, ?, ?
-            from (select {t.select} from {source.relation}
-                  where {t.flow} not in ({IMPORTS_SQL})) s
-            left join customs__labels l on l.label = s.province_raw""",
-                            [source_file, file_hash, loaded_at]).fetchone()[0]
+        conn.execute(f"""
+            copy (
+                select month, case when {' and '.join(valid)} then l.province_code end
+                           as province_code,
+                       region_code, province_raw, hs_code, partner, trade_mode, quantity, unit,
+                       '{t.currency}' as currency, value, ? as source_file, ? as file_hash,
+                       source_row, cast(? as timestamp) as loaded_at
+                from (select {t.select} from {source.relation}
+                      where {t.flow} not in ({IMPORTS_SQL})) s
+                left join customs__labels l on l.label = s.province_raw
+            ) to {sql_path(target)} (format parquet, compression zstd)""",
+                     [source_file, file_hash, loaded_at])
     finally:
         conn.unregister("customs__labels")
+    return conn.execute(f"select count(*) from read_parquet({sql_path(target)})").fetchone()[0]
 
 
-def customs_batch_is_clean(conn, loaded_at) -> bool:
-    """True if every row written at ``loaded_at`` passed the checks and no key repeats."""
-    bad, repeats = conn.execute("""
-        select count(*) filter (where year is null or province_code is null or value is null
-                                      or value < 0
-                                      or not regexp_full_match(hs_code, '\\d{6}|\\d{8}|\\d{10}')),
-               count(*) - count(distinct hash(year, month, province_code, hs_code, partner,
-                                              trade_mode))
-        from raw.customs_exports where loaded_at = ?""", [loaded_at]).fetchone()
-    return bad == 0 and repeats == 0
+def customs_file_is_clean(conn, target: Path) -> bool:
+    """True if every row of a fast-path file passed the quick checks."""
+    bad = conn.execute(f"""
+        select count(*) from read_parquet({sql_path(target)})
+        where province_code is null or value is null or value < 0
+              or not regexp_full_match(hs_code, '\\d{{6}}|\\d{{8}}|\\d{{10}}')""").fetchone()[0]
+    return bad == 0
+
+
+def repeated_keys(conn, files: list[Path]) -> int:
+    """How many rows of these Parquet files repeat a row key (within or across files)."""
+    if not files:
+        return 0
+    listed = ", ".join(sql_path(f) for f in files)
+    return conn.execute(f"select count(*) - count(distinct hash({KEY})) "
+                        f"from read_parquet([{listed}])").fetchone()[0]
+
+
+def write_staged(conn, table: str, target: Path) -> int:
+    """The valid rows ``stage_customs`` left in ``table`` -> the Parquet file ``target``."""
+    conn.execute(f"copy (select {', '.join(COLUMN_NAMES)} from {table} order by source_row) "
+                 f"to {sql_path(target)} (format parquet, compression zstd)")
+    return conn.execute(f"select count(*) from read_parquet({sql_path(target)})").fetchone()[0]
 
 
 def stage_customs(conn: duckdb.DuckDBPyConnection, source: CustomsSource, *, folder_year: int,
-                  source_file: str, file_hash: str, table: str) -> list[Reject]:
+                  source_file: str, file_hash: str, table: str,
+                  loaded_at=None) -> list[Reject]:
     """Validate one customs file inside DuckDB.
 
     Leaves the temp view ``table`` with the file's valid export rows (raw column order)
@@ -333,8 +353,9 @@ def stage_customs(conn: duckdb.DuckDBPyConnection, source: CustomsSource, *, fol
 
     good = (f"(select {row} as source_row, * exclude (source_row) from {stg} where {exports}"
             + (f" and {row} not in (select source_row from {bad}))" if n_bad else ")"))
-    key = "year, coalesce(month, -1), province_raw, hs_code, partner, trade_mode"
-    repeated = conn.execute(f"select count(*) from (select 1 from {good} group by {key} "
+    key = "coalesce(month, -1), p.province_code, region_code, hs_code, partner, trade_mode"
+    good_p = f"{good} g join {prov} p using (province_raw)"
+    repeated = conn.execute(f"select count(*) from (select 1 from {good_p} group by {key} "
                             "having count(*) > 1)").fetchone()[0]
     keep = ""
     if repeated:  # identical repeats: keep the first; the same key with other values: reject
@@ -343,20 +364,22 @@ def stage_customs(conn: duckdb.DuckDBPyConnection, source: CustomsSource, *, fol
             select source_row, value,
                    row_number() over (partition by {key}, value order by source_row) as nth,
                    count(distinct value) over (partition by {key}) as n_values
-            from {good} g
+            from {good_p}
             qualify count(*) over (partition by {key}) > 1""")
         for source_row, value in conn.execute(
                 f"select source_row, value from {dup} where n_values > 1 and nth = 1 "
                 f"order by source_row limit {REJECT_LIMIT}").fetchall():
             rej.add(source_row, "value", value,
-                    "duplicate key (year, month, province, HS code, partner, trade mode) "
-                    "with different values")
+                    "duplicate key (month, province, region code, HS code, partner, "
+                    "trade mode) with different values")
         keep = f" where g.source_row not in (select source_row from {dup} where nth > 1 or n_values > 1)"
     conn.execute(f"""
         create or replace temp view {table} as
-        select g.year, g.month, p.province_code, g.province_raw, g.hs_code, g.partner,
-               g.trade_mode, g.quantity, g.unit, '{currency}' as currency, g.value, g.source_row
-        from {good} g join {prov} p using (province_raw){keep}""")
+        select g.year, g.month, p.province_code, g.region_code, g.province_raw, g.hs_code,
+               g.partner, g.trade_mode, g.quantity, g.unit, '{currency}' as currency, g.value,
+               {_literal(source_file)} as source_file, {_literal(file_hash)} as file_hash,
+               g.source_row, cast({_literal(loaded_at)} as timestamp) as loaded_at
+        from {good_p}{keep}""")
     return rej.rejects
 
 
@@ -381,6 +404,7 @@ def parse_customs(grid: Grid, *, folder_year: int, source_file: str,
                                 file_hash=file_hash, table="customs")
         if any(r.source_row is None for r in rejects):
             return pd.DataFrame(columns=RAW_COLUMNS), rejects
-        return conn.execute("select * from customs order by source_row").df(), rejects
+        return conn.execute(f"select {', '.join(RAW_COLUMNS)} from customs "
+                            "order by source_row").df(), rejects
     finally:
         conn.close()

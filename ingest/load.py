@@ -15,8 +15,12 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from ingest.customs import (RAW_COLUMNS, customs_batch_is_clean, drop_staged, insert_customs_fast,
-                            open_customs_source, stage_customs)
+import os
+
+from ingest import customs_lake
+from ingest.customs import (KEY, customs_file_is_clean, drop_staged, open_customs_source,
+                            repeated_keys, stage_customs, write_customs_fast, write_staged)
+from ingest.text_csv import remove_temp_copies
 from ingest.errors import IngestError, Reject, rejects_frame
 from ingest.paths import DataPaths
 from ingest.readers import UnreadableFile, file_sha256, landing_files, read_grid
@@ -26,11 +30,6 @@ from ingest.yearbook import parse_yearbook
 DDL = """
 create schema if not exists raw;
 create schema if not exists quality;
-create table if not exists raw.customs_exports (
-    year integer, month integer, province_code varchar, province_raw varchar,
-    hs_code varchar, partner varchar, trade_mode varchar, quantity double, unit varchar,
-    currency varchar, value double,
-    source_file varchar, file_hash varchar, source_row integer, loaded_at timestamp);
 create table if not exists raw.yearbook_values (
     province_code varchar, province_raw varchar, year integer, indicator_code varchar,
     indicator_raw varchar, value double, value_text varchar, unit varchar,
@@ -44,6 +43,7 @@ create table if not exists raw.world_gdp_per_capita (
 create table if not exists raw.loaded_files (
     source varchar, partition_key varchar, source_file varchar, file_hash varchar,
     row_count bigint, loaded_at timestamp);
+alter table raw.loaded_files add column if not exists stored_file varchar;
 create table if not exists quality.rejected_rows (
     source varchar, partition_key varchar, source_file varchar, file_hash varchar,
     source_row integer, column_name varchar, value varchar, reason varchar,
@@ -62,7 +62,18 @@ class PartitionResult:
 
 
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw tables; raw.customs_exports is a view over the lake's Parquet files
+    (customs_lake). A warehouse from before that layout has customs rows in a table: it is
+    dropped and its years are marked unloaded, so the next load writes them to the lake."""
     conn.execute(DDL)
+    kind = conn.execute("select table_type from information_schema.tables where "
+                        "table_schema = 'raw' and table_name = 'customs_exports'").fetchone()
+    if kind and kind[0] != "VIEW":
+        conn.execute("drop table raw.customs_exports")
+        conn.execute("delete from raw.loaded_files where source = 'customs'")
+        kind = None
+    if kind is None:
+        conn.execute(customs_lake.view_sql(Path("/"), []))
 
 
 def _loaded_files(conn, source: str, partition_key: str) -> set[tuple[str, str]]:
@@ -92,20 +103,30 @@ def _parse_files(files: list[Path], hashes: list[tuple[str, str]], source: str, 
     return frames, rejects
 
 
-def _replace_partition(conn, table: str, where: str, params: list, result: PartitionResult,
-                       now: datetime, insert: Callable[[], dict[str, int]]) -> None:
+def _replace_partition(conn, table: str | None, where: str, params: list,
+                       result: PartitionResult, now: datetime,
+                       insert: Callable[[], dict[str, int]], stored: dict[str, str] | None = None,
+                       after: Callable[[], None] | None = None) -> None:
     """Delete-then-insert one partition, and record its files, in one transaction.
 
-    ``insert`` writes the new rows and returns the row count per source file."""
+    ``insert`` writes the new rows and returns the row count per source file; ``stored``
+    names the file each source file was stored as (customs), ``after`` runs last inside
+    the transaction (customs: the raw view is pointed at the recorded files)."""
+    stored = stored or {}
     conn.execute("begin transaction")
     try:
-        conn.execute(f"delete from {table} where {where}", params)
+        if table:
+            conn.execute(f"delete from {table} where {where}", params)
         counts = insert()
         conn.execute("delete from raw.loaded_files where source = ? and partition_key = ?",
                      [result.source, result.partition_key])
-        conn.executemany("insert into raw.loaded_files values (?, ?, ?, ?, ?, ?)",
-                         [[result.source, result.partition_key, f, h, int(counts.get(f, 0)), now]
-                          for f, h in result.files])
+        conn.executemany("insert into raw.loaded_files (source, partition_key, source_file, "
+                         "file_hash, row_count, loaded_at, stored_file) "
+                         "values (?, ?, ?, ?, ?, ?, ?)",
+                         [[result.source, result.partition_key, f, h, int(counts.get(f, 0)), now,
+                           stored.get(f)] for f, h in result.files])
+        if after:
+            after()
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
@@ -196,12 +217,15 @@ def customs_years(paths: DataPaths) -> list[int]:
 
 def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
                       progress: Callable[[str], None] | None = None) -> PartitionResult:
-    """Replace one customs year in one transaction, only when its files changed.
+    """Replace one customs year, only when its files changed.
 
-    Fast path: every file streams straight into raw.customs_exports inside the
-    transaction and quick SQL checks vouch for the batch (all rows valid, no key twice).
-    Otherwise the transaction is rolled back and the exact path validates each file in
-    staged temp tables, naming every rejected row, and loads only if nothing is wrong.
+    Each landing file becomes one Parquet file in the lake (``customs_lake``), written
+    beside its final name and renamed once valid. Fast path: DuckDB streams the file into
+    Parquet and quick SQL checks vouch for every row. Otherwise the exact path validates
+    the file in staged temp tables and names every rejected row. Files unchanged since an
+    earlier load keep their Parquet file. Then one check over the year finds keys in two
+    files. Only if nothing is wrong does one transaction record the files and point the
+    raw view at them; a failed load changes nothing that readers see.
     """
     say = progress or (lambda _msg: None)
     files = landing_files(paths.customs / str(year))
@@ -218,99 +242,104 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
             seen[digest] = rel
             unique.append((path, rel, digest))
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    if _customs_fast(conn, year, unique, result, now, say):
-        _record_rejects(conn, "customs", str(year), result.files, rejects, now)
-        result.warnings = [r.message() for r in rejects]
-        say(f"customs {year}: {result.rows} rows loaded")
-        return result
-    say(f"customs {year}: the quick checks found something; validating row by row")
-    staged = []
-    try:
-        for i, (path, rel, digest) in enumerate(unique):
-            name = f"customs_{year}_{i}"
-            say(f"customs {year}: validating {rel}")
-            try:
-                source = open_customs_source(conn, path, f"{name}__grid")
-                file_rejects = stage_customs(conn, source, folder_year=year, source_file=rel,
-                                             file_hash=digest, table=name)
-            except UnreadableFile as exc:
-                file_rejects = [Reject("customs", rel, digest, None, None, None, str(exc))]
-            rejects += file_rejects
-            if not any(r.source_row is None and r.severity == "error" for r in file_rejects):
-                staged.append((name, rel, digest))
-        if len(staged) > 1:
-            rejects += _customs_overlaps(conn, staged)
-        _record_rejects(conn, "customs", str(year), result.files, rejects, now)
-        result.warnings = [r.message() for r in rejects if r.severity != "error"]
-        if any(r.severity == "error" for r in rejects):
-            raise IngestError(rejects)
-
-        def insert() -> dict[str, int]:
-            return {rel: conn.execute(
-                f"insert into raw.customs_exports ({', '.join(RAW_COLUMNS)}, source_file, "
-                f"file_hash, loaded_at) select *, ?, ?, ? from {name} order by source_row",
-                [rel, digest, now]).fetchone()[0] for name, rel, digest in staged}
-
-        _replace_partition(conn, "raw.customs_exports", "year = ?", [year], result, now, insert)
-        say(f"customs {year}: {result.rows} rows loaded")
-        return result
-    finally:
-        for name, *_ in staged:
-            drop_staged(conn, name)
-
-
-def _customs_fast(conn, year: int, unique, result: PartitionResult, now: datetime,
-                  say: Callable[[str], None]) -> bool:
-    """The fast path of load_customs_year; False (and nothing changed) if it cannot vouch."""
-    counts: dict[str, int] = {}
+    stored: dict[str, Path] = {}
+    for path, rel, digest in unique:
+        target = customs_lake.year_file(paths.lake, year, rel, digest)
+        if target.exists() and not force:
+            say(f"customs {year}: {rel} unchanged, its Parquet file is kept")
+            stored[rel] = target
+            continue
+        try:
+            file_rejects = _write_customs_file(conn, path, target, year, rel, digest, now, say)
+        finally:
+            remove_temp_copies(path)
+        rejects += file_rejects
+        if not any(r.severity == "error" for r in file_rejects):
+            stored[rel] = target
+    if len(stored) > 1 and not _errors(rejects) and repeated_keys(conn, list(stored.values())):
+        rejects += _customs_overlaps(conn, stored)
+    _record_rejects(conn, "customs", str(year), result.files, rejects, now)
+    result.warnings = [r.message() for r in rejects if r.severity != "error"]
+    root = customs_lake.table_root(paths.lake)
+    if _errors(rejects):
+        customs_lake.remove_unlisted(root, customs_lake.listed_files(conn), [year])
+        raise IngestError(rejects)
 
     def insert() -> dict[str, int]:
-        for path, rel, digest in unique:
-            say(f"customs {year}: streaming {rel} ({path.stat().st_size / 1e6:.1f} MB) into raw")
-            try:
-                source = open_customs_source(conn, path, "customs__grid")
-            except UnreadableFile:
-                raise _NotClean from None
-            try:
-                n = insert_customs_fast(conn, source, folder_year=year, source_file=rel,
-                                        file_hash=digest, loaded_at=now)
-            except duckdb.Error:
-                raise _NotClean from None
-            finally:
-                drop_staged(conn, "customs")
-            if n is None:
-                raise _NotClean
-            counts[rel] = n
-        say(f"customs {year}: checking {sum(counts.values())} rows")
-        if not customs_batch_is_clean(conn, now):
-            raise _NotClean
-        return counts
+        return {rel: conn.execute(f"select count(*) from read_parquet("
+                                  f"{customs_lake.sql_path(target)})").fetchone()[0]
+                for rel, target in stored.items()}
 
+    by_rel = {rel: customs_lake.relative_file(year, rel, digest) for rel, digest in result.files}
+    _replace_partition(conn, None, "", [], result, now, insert,
+                       stored={rel: by_rel[rel] for rel in stored},
+                       after=lambda: customs_lake.refresh_view(conn, paths.lake))
+    customs_lake.remove_unlisted(root, customs_lake.listed_files(conn), [year])
+    say(f"customs {year}: {result.rows} rows loaded")
+    return result
+
+
+def _errors(rejects: list[Reject]) -> bool:
+    return any(r.severity == "error" for r in rejects)
+
+
+def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, digest: str,
+                        now: datetime, say: Callable[[str], None]) -> list[Reject]:
+    """One landing file -> its Parquet file ``target`` (fast path, else exact); the rejects."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    size = path.stat().st_size / 1e6
+    say(f"customs {year}: streaming {rel} ({size:.1f} MB) into the lake")
     try:
-        _replace_partition(conn, "raw.customs_exports", "year = ?", [year], result, now, insert)
-    except _NotClean:
-        return False
-    return True
+        source = open_customs_source(conn, path, "customs__grid")
+        n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
+                               file_hash=digest, loaded_at=now)
+        if n is not None and customs_file_is_clean(conn, tmp) and not repeated_keys(conn, [tmp]):
+            os.replace(tmp, target)
+            say(f"customs {year}: {rel}: {n} rows checked and stored")
+            return []
+    except (UnreadableFile, duckdb.Error):
+        pass  # the exact path says what is wrong
+    finally:
+        drop_staged(conn, "customs")
+        tmp.unlink(missing_ok=True)
+    say(f"customs {year}: {rel}: the quick checks found something; validating row by row")
+    name = "customs_exact"
+    try:
+        source = open_customs_source(conn, path, f"{name}__grid", exact=True)
+        rejects = stage_customs(conn, source, folder_year=year, source_file=rel,
+                                file_hash=digest, table=name, loaded_at=now)
+        if not _errors(rejects):
+            write_staged(conn, name, tmp)
+            os.replace(tmp, target)
+        return rejects
+    except UnreadableFile as exc:
+        return [Reject("customs", rel, digest, None, None, None, str(exc))]
+    finally:
+        drop_staged(conn, name)
+        tmp.unlink(missing_ok=True)
 
 
-class _NotClean(Exception):
-    """The fast customs path cannot vouch for the batch (rolled back)."""
-
-
-def _customs_overlaps(conn, staged) -> list[Reject]:
+def _customs_overlaps(conn, stored: dict[str, Path]) -> list[Reject]:
     """Two files of one year must not both hold a row key: the year would count it twice."""
-    union = " union all ".join(f"select *, '{rel}' as source_file, '{digest}' as file_hash "
-                               f"from {name}" for name, rel, digest in [
-                                   (n, r.replace("'", "''"), d) for n, r, d in staged])
-    key = "month, province_code, hs_code, partner, trade_mode"
-    rows = conn.execute(f"""
-        select source_file, file_hash, source_row, hs_code from ({union})
-        qualify count(distinct source_file) over (partition by {key}) > 1
-        order by source_file, source_row limit 50""").fetchall()
-    return [Reject("customs", f, h, int(r), "商品编码/hs_code", hs,
-                   "the same (month, province, HS code, partner, trade mode) is in another "
-                   "file of this year; exports would be counted twice")
-            for f, h, r, hs in rows]
+    listed = ", ".join(customs_lake.sql_path(p) for p in stored.values())
+    groups = conn.execute(f"""
+        select list(source_file order by source_file), list(file_hash order by source_file),
+               list(source_row order by source_file), min(hs_code)
+        from read_parquet([{listed}])
+        group by {KEY}
+        having count(distinct source_file) > 1
+        order by min(source_file), min(source_row) limit 50""").fetchall()
+    rejects = []
+    for files, hashes, rows, hs in groups:
+        for i, (f, h, r) in enumerate(zip(files, hashes, rows)):
+            others = ", ".join(f"{o} row {orow}" for j, (o, orow) in enumerate(zip(files, rows))
+                               if j != i)
+            rejects.append(Reject(
+                "customs", f, h, int(r), "商品编码/hs_code", hs,
+                f"the same (month, province, region code, HS code, partner, trade mode) is "
+                f"also in {others}; exports would be counted twice"))
+    return rejects
 
 
 def load_yearbook(conn, paths: DataPaths, *, force: bool = False) -> PartitionResult:

@@ -1,4 +1,12 @@
-"""Publish the build warehouse as the analysts' read-only copy, atomically."""
+"""Publish the build warehouse as the analysts' read-only copy, atomically, without raw rows.
+
+The build warehouse holds no customs rows: they are Parquet files in the lake, read through
+the view raw.customs_exports (ingest.customs_lake). Publishing hard-links the files the
+build lists into ``warehouse/raw/customs_exports/`` (no bytes copied), copies the build
+file (tables of aggregates, marts and results: small), points the copy's view at the linked
+files, and renames the copy over the published file. Files no published view lists any
+longer are removed afterwards. So publishing costs the same whatever the size of raw.
+"""
 from __future__ import annotations
 
 import os
@@ -7,8 +15,14 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import customs_lake
 
-def publish_warehouse(build_db: Path, published_db: Path) -> Path:
+
+def published_raw_root(published_db: Path) -> Path:
+    return published_db.parent / "raw" / customs_lake.TABLE
+
+
+def publish_warehouse(build_db: Path, published_db: Path, lake: Path) -> Path:
     """Checkpoint the build file, copy it beside the target and rename over it.
 
     The rename is atomic on one file system: readers see the old file or the new one,
@@ -17,14 +31,25 @@ def publish_warehouse(build_db: Path, published_db: Path) -> Path:
     conn = duckdb.connect(str(build_db))
     try:
         conn.execute("checkpoint")
+        files = customs_lake.listed_files(conn)
     finally:
         conn.close()
+    raw_root = published_raw_root(published_db)
+    customs_lake.link_files(customs_lake.table_root(lake), raw_root, files)
     tmp = published_db.with_name(f".{published_db.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(build_db, tmp)
+        conn = duckdb.connect(str(tmp))
+        try:
+            conn.execute(customs_lake.view_sql(raw_root, files))
+            conn.execute("checkpoint")
+        finally:
+            conn.close()
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, published_db)
     finally:
         tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    customs_lake.remove_unlisted(raw_root, files)
     return published_db

@@ -88,6 +88,12 @@ def cmd_run(args) -> int:
         run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
     if not result.success:
         for event in result.all_events:
+            if event.event_type_value == "ASSET_CHECK_EVALUATION":
+                evaluation = event.event_specific_data
+                if not evaluation.passed:
+                    text = evaluation.metadata.get("failures")
+                    print(f"FAILED check {evaluation.check_name}:\n  "
+                          + (text.value.replace("\n", "\n  ") if text else ""), file=sys.stderr)
             if event.is_step_failure:
                 error = event.step_failure_data.error
                 while error.cause is not None:  # the user-code error under Dagster's wrapper

@@ -20,6 +20,7 @@ import duckdb
 import yaml
 
 from ingest.paths import REPO_ROOT, SEEDS_DIR
+from orchestration.per_file import combine, per_file_frame, row_rules
 
 SUITES_DIR = REPO_ROOT / "expectations"
 
@@ -102,7 +103,8 @@ def _class_name(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
-def _expectation(gx, conn, name: str, kwargs: dict):
+def _resolved(conn, kwargs: dict) -> dict:
+    """kwargs with value sets filled from a query or a seed."""
     kwargs = dict(kwargs)
     if "value_set_from" in kwargs:
         kwargs["value_set"] = [r[0] for r in conn.execute(kwargs.pop("value_set_from")).fetchall()]
@@ -110,12 +112,48 @@ def _expectation(gx, conn, name: str, kwargs: dict):
         seed, column = kwargs.pop("value_set_from_seed").rsplit(".", 1)
         where = tuple(sorted((kwargs.pop("seed_where", None) or {}).items()))
         kwargs["value_set"] = _seed_values(seed, column, where)
-    return getattr(gx.expectations, _class_name(name))(**kwargs)
+    return kwargs
+
+
+def _batch_frame(conn, suite: Suite, batch: dict, progress=None):
+    """(the frame GX validates, the row rules evaluated per file or None)."""
+    items = [next(iter(item.items())) for item in batch["expectations"]]
+    if "per_file" not in batch:
+        return conn.execute(batch.get("query") or f"select * from {suite.table}").df(), None
+    if "query" in batch["per_file"]:
+        frame = per_file_frame(conn, suite.name, suite.table, batch, None, progress)
+        return combine(frame, batch["query"]), None
+    rules = row_rules([(name, _resolved(conn, kwargs or {})) for name, kwargs in items])
+    return per_file_frame(conn, suite.name, suite.table, batch, rules, progress), rules
+
+
+def _gx_expectations(gx, conn, batch: dict, rules):
+    if rules is None:
+        return [getattr(gx.expectations, _class_name(name))(**_resolved(conn, kwargs or {}))
+                for name, kwargs in (next(iter(i.items())) for i in batch["expectations"])]
+    return [gx.expectations.ExpectColumnValuesToBeBetween(
+        column=r.count_column, min_value=0, max_value=0,
+        notes=f"Rows breaking {r.describe()}, counted by DuckDB over every row of each file "
+              "(one row per file).") for r in rules]
+
+
+def _row_rule_check(label: str, rule, gx_result, frame) -> dict:
+    """A per-file rule's GX result, reported as the row expectation it stands for."""
+    failing = frame[frame[rule.count_column] > 0] if not frame.empty else frame
+    examples = [e for lst in failing.get(f"examples__{rule.count_column}", []) for e in lst]
+    return {"batch": label, "expectation": rule.name, "kwargs": rule.kwargs,
+            "success": bool(gx_result.success),
+            "unexpected_count": int(failing[rule.count_column].sum()) if not failing.empty else 0,
+            "observed_value": f"{len(failing)} of {len(frame)} file(s) with unexpected rows",
+            "examples": examples[:5], "per_file": True}
 
 
 def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
-              docs_dir: Path | None = None) -> SuiteResult:
-    """Validate every batch of ``suite``; with ``docs_dir``, update Data Docs there too."""
+              docs_dir: Path | None = None, progress=None) -> SuiteResult:
+    """Validate every batch of ``suite``; with ``docs_dir``, update Data Docs there too.
+
+    A ``per_file`` batch is evaluated by DuckDB file by file (orchestration.per_file) and
+    needs a writable connection (its per-file results are kept in the warehouse)."""
     gx, context, source = _gx()
     actions = []
     if docs_dir is not None:
@@ -126,7 +164,7 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
     for i, batch in enumerate(suite.batches):
         label = batch.get("name", f"batch {i}")
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{suite.name}.{label}").strip("_")
-        frame = conn.execute(batch.get("query") or f"select * from {suite.table}").df()
+        frame, rules = _batch_frame(conn, suite, batch, progress)
         try:
             source.delete_asset(name)
         except Exception:  # first use of this name
@@ -134,9 +172,8 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
         definition = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(
             "whole")
         gx_suite = _replace(context.suites, gx.ExpectationSuite(name=name))
-        for item in batch["expectations"]:
-            (exp_name, kwargs), = item.items()
-            gx_suite.add_expectation(_expectation(gx, conn, exp_name, kwargs or {}))
+        for expectation in _gx_expectations(gx, conn, batch, rules):
+            gx_suite.add_expectation(expectation)
         validation = _replace(context.validation_definitions,
                               gx.ValidationDefinition(name=name, data=definition, suite=gx_suite))
         checkpoint = _replace(context.checkpoints, gx.Checkpoint(
@@ -144,6 +181,10 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
         run = checkpoint.run(batch_parameters={"dataframe": frame})
         for outcome in run.run_results.values():
             for r in outcome.results:
+                if rules is not None:
+                    rule = next(x for x in rules if x.count_column == r.expectation_config.kwargs["column"])
+                    result.checks.append(_row_rule_check(label, rule, r, frame))
+                    continue
                 cfg = r.expectation_config
                 result.checks.append({
                     "batch": label, "expectation": cfg.type,

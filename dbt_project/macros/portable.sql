@@ -66,3 +66,10 @@
 {% macro spark__ordered_listagg(expression) -%}
     nullif(array_join(array_sort(collect_list({{ expression }})), ','), '')
 {%- endmacro %}
+
+{#- USD from exact per-currency sums: USD as is, CNY divided by the year's average rate.
+    Converted after summing, so the result does not depend on the order rows were summed. -#}
+{% macro usd_from_parts(usd_sum, cny_sum, cny_per_usd) -%}
+    (cast({{ usd_sum }} as double)
+     + case when {{ cny_sum }} <> 0 then {{ safe_divide('cast(' ~ cny_sum ~ ' as double)', cny_per_usd) }} else 0 end)
+{%- endmacro %}

@@ -22,23 +22,37 @@ def _report(result) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
+def failure_lines(result) -> list[str]:
+    """One line per failed expectation: table, rule, how many, and where (file, row, column)."""
+    lines = []
+    for f in result.failures():
+        rule = f"{f['expectation']}({f['kwargs'].get('column') or f['kwargs'].get('column_list', '')})"
+        where = "; ".join(str(e) for e in f["examples"]) or json.dumps(f["observed_value"], default=str)
+        lines.append(f"{result.suite.table} [{f['batch']}]: {rule} failed: "
+                     f"{f['unexpected_count']} unexpected, e.g. {where}")
+    return lines
+
+
 def suite_check(suite: Suite) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=dg.AssetKey(suite.asset_key), name=f"gx_{suite.name.replace('.', '__')}",
                     blocking=suite.blocking, description=f"GX suite {suite.path.name}: "
                     f"{suite.description}")
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connect(read_only=True) as conn:
-            result = run_suite(conn, suite, warehouse.paths.report / "data_docs")
-        for failure in result.failures():
-            context.log.error(f"{suite.table}: {failure['expectation']} failed on "
-                              f"{failure['batch']}: {failure['unexpected_count']} unexpected, "
-                              f"e.g. {failure['examples'] or failure['observed_value']}")
+        # writable: per-file batches keep their results in the warehouse (quality schema)
+        with warehouse.connect() as conn:
+            result = run_suite(conn, suite, warehouse.paths.report / "data_docs",
+                               progress=context.log.info)
+        failures = failure_lines(result)
+        for line in failures:
+            context.log.error(line)
         return dg.AssetCheckResult(
             passed=result.success, severity=dg.AssetCheckSeverity.ERROR,
             metadata={"expectations": len(result.checks), "failed": len(result.failures()),
                       "data_docs": dg.MetadataValue.path(
                           str(warehouse.paths.report / "data_docs" / "index.html")),
-                      "suite_file": suite.path.name, "checks": _report(result)})
+                      "suite_file": suite.path.name, "checks": _report(result),
+                      "failures": dg.MetadataValue.md("\n".join(f"- {x}" for x in failures)
+                                                      or "none")})
     return _check
 
 

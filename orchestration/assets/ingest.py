@@ -11,7 +11,8 @@ from orchestration.resources import Warehouse
 
 
 def _to_lake(context, warehouse: Warehouse, conn, table: str, years=None) -> None:
-    """On the Spark engine, raw tables reach Spark as Parquet in the lake, by year."""
+    """On the Spark engine, raw tables reach Spark as Parquet in the lake, by year (customs
+    rows are stored there by the load itself; the yearbook and world tables are exported)."""
     if warehouse.engine != "spark":
         return
     written = export_raw_table(conn, warehouse.paths.lake, table, years)
@@ -54,7 +55,6 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
             context.log.info(f"customs {year}: "
                              + ("unchanged" if result.skipped_unchanged else f"{result.rows} rows"))
             results.append(result)
-        _to_lake(context, warehouse, conn, "customs_exports", years)
         meta = table_metadata(conn, "raw.customs_exports")
     return dg.MaterializeResult(metadata={**meta, "input_files": _files_md(results),
                                           "years": dg.MetadataValue.text(

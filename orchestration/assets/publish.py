@@ -14,9 +14,11 @@ from orchestration.resources import Warehouse
           group_name="published", kinds={"duckdb"}, owners=["team:data-engineering"])
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Copies the build warehouse to warehouse/medtrade.duckdb by an atomic rename, after
-    every upstream asset succeeded; analysts query only this copy."""
+    every upstream asset succeeded; analysts query only this copy. Raw customs rows are not
+    copied: their Parquet files are hard-linked into warehouse/raw/ and the copy's view
+    raw.customs_exports reads them there."""
     paths = warehouse.paths
-    target = publish_warehouse(paths.build_db, paths.published_db)
+    target = publish_warehouse(paths.build_db, paths.published_db, paths.lake)
     context.log.info(f"published {target}")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(target)),

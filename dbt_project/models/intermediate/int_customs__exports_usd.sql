@@ -21,6 +21,7 @@ final as (
         exports.year,
         exports.month,
         exports.province_code,
+        exports.region_code,
         exports.hs_code,
         exports.hs6,
         exports.hs_revision,
@@ -31,8 +32,8 @@ final as (
         exports.currency,
         exports.value,
         case exports.currency
-            when 'USD' then exports.value
-            when 'CNY' then {{ safe_divide('exports.value', 'rates.cny_per_usd') }}
+            when 'USD' then cast(exports.value as double)
+            when 'CNY' then {{ safe_divide('cast(exports.value as double)', 'rates.cny_per_usd') }}
         end as value_usd,
         exports.source_file,
         exports.file_hash,

@@ -46,8 +46,8 @@ structure as (
 
 partners as (
     select province_code, year, count(distinct partner) as n_partners
-    from {{ ref('int_customs__exports_usd') }}
-    where in_basket and value_usd > 0 and partner <> ''
+    from {{ ref('int_customs__yearly_exports') }}
+    where in_basket and (value_usd_part > 0 or value_cny_part > 0) and partner <> ''
     group by province_code, year
 ),
 

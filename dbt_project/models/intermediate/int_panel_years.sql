@@ -2,7 +2,7 @@
 -- the earliest customs year loaded, if later, since growth needs a previous year - to the
 -- latest customs year. The year before the panel is kept for growth rates and lags.
 with customs_years as (
-    select distinct year from {{ ref('stg_raw__customs_exports') }}
+    select distinct year from {{ ref('int_customs__yearly_exports') }}
 ),
 
 first_year as (

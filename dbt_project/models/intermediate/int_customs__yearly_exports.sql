@@ -1,0 +1,87 @@
+-- Customs exports summed exactly per year, province, product family (null: outside the
+-- basket) and partner, in each currency (DECIMAL sums at the cent: the same files give the
+-- same bits whatever order the rows are read in). This is the only model that scans the
+-- customs rows; everything downstream reads these sums.
+--
+-- Incremental by year on DuckDB: each year carries the fingerprint of its input files
+-- (raw.loaded_files); a build rescans only the years whose files changed (the year list is
+-- fixed when the model compiles, so DuckDB reads only those years' Parquet folders) and
+-- drops years no longer loaded. On Spark it is rebuilt whole.
+{% set incremental = target.type != 'spark' %}
+{{ config(
+    materialized='incremental' if incremental else 'table',
+    unique_key='year',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=["delete from {{ this }} where year not in (select cast(partition_key as integer) "
+               "from {{ source('raw', 'loaded_files') }} where source = 'customs')"] if incremental else []
+) }}
+
+{% set fingerprints_sql %}
+    select cast(partition_key as integer) as year,
+           string_agg(file_hash, ',' order by source_file) as input_fingerprint
+    from {{ source('raw', 'loaded_files') }}
+    where source = 'customs'
+    group by partition_key
+{% endset %}
+
+{% set years = none %}
+{% if incremental and execute and is_incremental() %}
+    {% set changed = run_query(
+        "select f.year from (" ~ fingerprints_sql ~ ") as f left join (select distinct year, "
+        ~ "input_fingerprint from " ~ this ~ ") as done on done.year = f.year and "
+        ~ "done.input_fingerprint = f.input_fingerprint where done.year is null order by 1") %}
+    {% set years = changed.columns[0].values() | list %}
+    {% do log("int_customs__yearly_exports: years to rebuild " ~ (years | join(', ') or 'none'), info=true) %}
+{% endif %}
+
+with exports as (
+    select * from {{ ref('stg_raw__customs_exports') }}
+    {% if years is not none %}
+    where year in ({{ (years | join(', ')) if years else 'null' }})
+    {% endif %}
+),
+
+families as (
+    select * from {{ ref('int_hs_families') }}
+),
+
+{% if incremental %}
+fingerprints as (
+    {{ fingerprints_sql }}
+),
+{% endif %}
+
+sums as (
+    select
+        exports.year,
+        exports.province_code,
+        families.family_id,
+        exports.partner,
+        sum(case when exports.currency = 'USD' then exports.value end) as value_usd_part,
+        sum(case when exports.currency = 'CNY' then exports.value end) as value_cny_part,
+        count(*) as n_rows
+    from exports
+    left join families
+        on families.hs_revision = exports.hs_revision and families.hs6 = exports.hs6
+    group by exports.year, exports.province_code, families.family_id, exports.partner
+),
+
+final as (
+    select
+        sums.year,
+        sums.province_code,
+        sums.family_id,
+        sums.family_id is not null as in_basket,
+        sums.partner,
+        cast(coalesce(sums.value_usd_part, 0) as decimal(38, 2)) as value_usd_part,
+        cast(coalesce(sums.value_cny_part, 0) as decimal(38, 2)) as value_cny_part,
+        sums.n_rows,
+        {% if incremental %}fingerprints.input_fingerprint{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as input_fingerprint
+    from sums
+    {% if incremental %}
+    inner join fingerprints on fingerprints.year = sums.year
+    {% endif %}
+)
+
+select * from final

@@ -1,0 +1,122 @@
+"""Large CSV files in one streamed pass each: encoding, empty lines, exact line numbers.
+
+DuckDB's CSV scanner is fast but skips empty lines and cannot number lines; the loader
+numbers rows by their order, which is the line number only when the file has no empty
+line. ``utf8_copy`` says whether that holds (and transcodes GB18030 to UTF-8 on the way);
+``numbered_csv_parquet`` is the exact path for the other files: Python's csv reader,
+batch by batch into a Parquet copy with each record's first line, in bounded memory.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingest.readers import UnreadableFile
+
+BLOCK = 1 << 22
+BATCH_ROWS = 500_000
+EMPTY_LINES = (b"\n\n", b"\r\n\r\n", b"\r\r")
+
+
+def _temp(path: Path, suffix: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"medtrade-{os.getpid()}-{path.stem}{suffix}"
+
+
+def _has_empty_line(block: bytes, carry: bytes) -> bool:
+    joined = carry + block
+    return any(m in joined for m in EMPTY_LINES)
+
+
+def utf8_copy(path: Path) -> tuple[Path, bool]:
+    """(a UTF-8 file with the same text, whether the file has no empty line).
+
+    The path itself when it is UTF-8; else a streamed UTF-8 copy of a GB18030 file.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if b"\x00" in head:
+        raise UnreadableFile("binary content (NUL bytes), not CSV text: is it another format "
+                             "renamed to .csv?")
+    utf8 = True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8 = exc.start > len(head) - 4  # a character cut by the end of the sample
+    dense, carry = not head.lstrip(b"\xef\xbb\xbf").startswith((b"\n", b"\r")), b""
+    if utf8:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(BLOCK), b""):
+                dense = dense and not _has_empty_line(block, carry)
+                carry = block[-3:]
+                if not dense:
+                    break
+        return path, dense
+    out = _temp(path, ".utf8.csv")
+    with open(path, encoding="gb18030", newline="") as src, open(out, "wb") as dst:
+        for text in iter(lambda: src.read(BLOCK), ""):
+            block = text.encode("utf-8")
+            dense = dense and not _has_empty_line(block, carry)
+            carry = block[-3:]
+            dst.write(block)
+    return out, dense
+
+
+def numbered_csv_parquet(path: Path) -> Path:
+    """A UTF-8 CSV as Parquet text columns plus ``source_row`` (the record's first line).
+
+    Empty records are skipped; the first non-empty record is the header; short rows are
+    padded with empty cells and long rows cut to the header's width, as the grid reader does.
+    """
+    out = _temp(path, ".numbered.parquet")
+    writer = None
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header: list[str] | None = None
+            batch: list[list[str]] = []
+            lines: list[int] = []
+            previous = 0
+            for record in reader:
+                first_line, previous = previous + 1, reader.line_num
+                cells = [c.strip() for c in record]
+                if not any(cells):
+                    continue
+                if header is None:
+                    header = cells
+                    schema = pa.schema([*(pa.field(h, pa.string()) for h in header),
+                                        pa.field("source_row", pa.int32())])
+                    writer = pq.ParquetWriter(out, schema, compression="zstd")
+                    continue
+                batch.append((cells + [""] * len(header))[:len(header)])
+                lines.append(first_line)
+                if len(batch) >= BATCH_ROWS:
+                    _write(writer, header, batch, lines)
+                    batch, lines = [], []
+            if header is None:
+                raise UnreadableFile("file is empty")
+            _write(writer, header, batch, lines)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UnreadableFile(f"cannot be read as csv: {exc}") from exc
+    finally:
+        if writer is not None:
+            writer.close()
+    return out
+
+
+def _write(writer, header: list[str], batch: list[list[str]], lines: list[int]) -> None:
+    columns = list(zip(*batch)) if batch else [[] for _ in header]
+    arrays = [pa.array(list(col), pa.string()) for col in columns]
+    writer.write_table(pa.Table.from_arrays([*arrays, pa.array(lines, pa.int32())],
+                                            names=[*header, "source_row"]))
+
+
+def remove_temp_copies(path: Path) -> None:
+    """Delete the temporary copies made for ``path`` (transcoded or numbered)."""
+    for suffix in (".utf8.csv", ".numbered.parquet"):
+        _temp(path, suffix).unlink(missing_ok=True)
+
