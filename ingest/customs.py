@@ -17,10 +17,13 @@ import duckdb
 import pandas as pd
 
 from ingest.customs_lake import COLUMN_NAMES, sql_path
+from ingest.customs_source import CustomsSource, source_from_grid
+from ingest.customs_source import quote as _q
 from ingest.errors import Reject
 from ingest.reference import _read_seed, province_lookup
-from ingest.readers import Grid, UnreadableFile, grid_to_frame, read_grid
-from ingest.text_csv import numbered_csv_parquet, utf8_copy
+from ingest.readers import Grid
+
+
 
 SYNONYMS = {
     "year": ["year", "年份"],
@@ -76,15 +79,10 @@ class _Rejector:
                                    None, column, None, reason))
 
 
-STREAM_BYTES = 16 << 20  # CSV files above this are scanned by DuckDB, never read into Python
 REJECT_LIMIT = 100_000     # rows listed per file; beyond that one file-level line says how many
 EXPORTS_SQL = ", ".join(f"'{f}'" for f in sorted(EXPORT_FLOWS))
 IMPORTS_SQL = ", ".join(f"'{f}'" for f in sorted(IMPORT_FLOWS))
 KNOWN_FLOWS_SQL = ", ".join(f"'{f}'" for f in sorted(EXPORT_FLOWS | IMPORT_FLOWS))
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(value) -> str:
@@ -103,62 +101,6 @@ def _number(expr: str) -> str:
 def _money(expr: str) -> str:
     """A value as DECIMAL(18,2), exact at the cent, so sums do not depend on their order."""
     return f"try_cast({_number(expr)} as decimal(18,2))"
-
-
-@dataclass
-class CustomsSource:
-    """One customs file as a DuckDB relation of text columns plus ``source_row``: the
-    1-based line for CSV, the sheet row for Excel, the 1-based row number for Parquet."""
-    relation: str
-    header: list[str]
-    header_only: bool = False
-
-
-def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, *,
-                        exact: bool = False) -> CustomsSource:
-    """Large CSVs and every Parquet file are scanned by DuckDB; small CSV and Excel files
-    go through the exact text reader (line numbers, GB18030, NUL checks).
-
-    A large CSV is numbered by its row order (a streaming ``row_number()``), which is its
-    line number when the file has no empty line; a file with empty lines is first numbered
-    line by line into a Parquet copy (``ingest.text_csv``), streamed in bounded memory,
-    and so is every large CSV on the ``exact`` path (quoted line breaks included).
-    """
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            scan = f"read_parquet({sql_path(path)}, file_row_number = true)"
-            names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
-            header = [n for n in names if n != "file_row_number"]
-            cols = ", ".join(f"cast({_q(h)} as varchar) as {_q(h)}" for h in header)
-            return CustomsSource(f"(select {cols}, cast(file_row_number + 1 as integer) "
-                                 f"as source_row from {scan})", header)
-        if suffix == ".csv" and path.stat().st_size > STREAM_BYTES:
-            text, dense = utf8_copy(path)
-            if exact or not dense:  # empty lines: row order is not the line number
-                numbered = numbered_csv_parquet(text)
-                scan = f"read_parquet({sql_path(numbered)})"
-                names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
-                return CustomsSource(f"(select * from {scan})",
-                                     [n for n in names if n != "source_row"])
-            scan = (f"read_csv({sql_path(text)}, header = true, all_varchar = true,"
-                    " delim = ',', quote = '\"', null_padding = true)")
-            header = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
-            return CustomsSource(f"(select *, cast(row_number() over () + 1 as integer) "
-                                 f"as source_row from {scan})", header)
-    except UnreadableFile:
-        raise
-    except duckdb.Error as exc:
-        raise UnreadableFile(f"cannot be read as {suffix[1:]}: {exc}") from exc
-    return source_from_grid(conn, read_grid(path), name)
-
-
-def source_from_grid(conn, grid: Grid, name: str) -> CustomsSource:
-    if not grid.rows:
-        return CustomsSource("", [])
-    frame = grid_to_frame(grid, 0)
-    conn.register(name, frame)
-    return CustomsSource(_q(name), [str(c) for c in frame.columns[:-1]], frame.empty)
 
 
 @dataclass

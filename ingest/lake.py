@@ -1,7 +1,8 @@
 """The Parquet lake: raw tables as Parquet files partitioned by source table and year.
 
-The Spark engine reads raw data from here (dbt's `raw_source` macro); DuckDB could read
-the same files. Files are written by DuckDB from the validated raw tables, one year
+Customs rows are stored here by the load itself (ingest.customs_lake). The Spark engine
+reads every raw table from here (dbt's `raw_source` macro); for it the small yearbook and
+world tables and raw.loaded_files are exported from DuckDB by this module. Files are written by DuckDB from the validated raw tables, one year
 folder at a time, each replaced whole (written beside, then renamed), so a reader never
 sees half a year and the same export twice gives the same files.
 """
@@ -14,7 +15,6 @@ from typing import Iterable
 
 import duckdb
 
-RAW_TABLES = ("customs_exports", "yearbook_values", "world_trade_exports", "world_gdp_per_capita")
 EMPTY_FILE = "empty.parquet"
 
 
@@ -76,7 +76,13 @@ def export_raw_table(conn: duckdb.DuckDBPyConnection, lake: Path, table: str,
     return written
 
 
-def export_raw(conn: duckdb.DuckDBPyConnection, lake: Path,
-               tables: Iterable[str] = RAW_TABLES) -> dict[str, dict[str, int]]:
-    """Every raw table, whole."""
-    return {table: export_raw_table(conn, lake, table) for table in tables}
+def export_small_table(conn: duckdb.DuckDBPyConnection, lake: Path, table: str) -> Path:
+    """raw.<table> (not partitioned: raw.loaded_files) -> lake/raw/<table>/data.parquet."""
+    target = lake / "raw" / table
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{table}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp.mkdir()
+    conn.execute(f"copy (select * from raw.{table}) to {sql_path(tmp / 'data.parquet')} "
+                 "(format parquet)")
+    replace_dir(tmp, target)
+    return target / "data.parquet"

@@ -7,6 +7,7 @@ load before anything is written; its rejected rows go to ``quality.rejected_rows
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,15 +16,15 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-import os
-
 from ingest import customs_lake
-from ingest.customs import (KEY, customs_file_is_clean, drop_staged, open_customs_source,
+from ingest.customs import (KEY, customs_file_is_clean, drop_staged,
                             repeated_keys, stage_customs, write_customs_fast, write_staged)
-from ingest.text_csv import remove_temp_copies
+from ingest.customs_source import open_customs_source
 from ingest.errors import IngestError, Reject, rejects_frame
 from ingest.paths import DataPaths
-from ingest.readers import UnreadableFile, file_sha256, landing_files, read_grid
+from ingest.hash_cache import hashes as file_hashes
+from ingest.readers import UnreadableFile, landing_files, read_grid
+from ingest.text_csv import remove_temp_copies
 from ingest.world import parse_world_gdp, parse_world_trade
 from ingest.yearbook import parse_yearbook
 
@@ -163,7 +164,8 @@ def _record_rejects(conn, source: str, partition_key: str, files, rejects, now) 
 def _partition_result(conn, paths: DataPaths, source: str, partition_key: str,
                       files: list[Path], force: bool) -> PartitionResult:
     """The partition's files and hashes; ``skipped_unchanged`` when they are all loaded."""
-    hashes = [(str(p.relative_to(paths.landing)), file_sha256(p)) for p in files]
+    hashes = list(zip((str(p.relative_to(paths.landing)) for p in files),
+                      file_hashes(paths.hash_cache, files)))
     result = PartitionResult(source, partition_key, hashes)
     result.skipped_unchanged = (not force
                                 and set(hashes) == _loaded_files(conn, source, partition_key))
@@ -290,6 +292,7 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     size = path.stat().st_size / 1e6
     say(f"customs {year}: streaming {rel} ({size:.1f} MB) into the lake")
+    scan_failed = False  # DuckDB could not scan it (e.g. quoted line breaks): Python's csv will
     try:
         source = open_customs_source(conn, path, "customs__grid")
         n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
@@ -299,14 +302,14 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
             say(f"customs {year}: {rel}: {n} rows checked and stored")
             return []
     except (UnreadableFile, duckdb.Error):
-        pass  # the exact path says what is wrong
+        scan_failed = True  # the exact path says what is wrong
     finally:
         drop_staged(conn, "customs")
         tmp.unlink(missing_ok=True)
     say(f"customs {year}: {rel}: the quick checks found something; validating row by row")
     name = "customs_exact"
     try:
-        source = open_customs_source(conn, path, f"{name}__grid", exact=True)
+        source = open_customs_source(conn, path, f"{name}__grid", exact=scan_failed)
         rejects = stage_customs(conn, source, folder_year=year, source_file=rel,
                                 file_hash=digest, table=name, loaded_at=now)
         if not _errors(rejects):

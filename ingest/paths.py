@@ -36,10 +36,14 @@ def active_engine(engine: str | None = None) -> str:
     return chosen
 
 
+# DuckDB's memory cap for every warehouse connection and dbt: memory is bounded by this
+# setting, not by the size of the data (DuckDB spills to disk beyond it).
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
 def duckdb_config() -> dict[str, str]:
     """Settings for warehouse connections: the memory cap (DuckDB spills beyond it)."""
-    limit = os.environ.get(MEMORY_LIMIT_ENV)
-    return {"memory_limit": limit} if limit else {}
+    return {"memory_limit": os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT}
 
 
 def default_data_dir() -> Path:
@@ -91,6 +95,11 @@ class DataPaths:
     @property
     def spark_dir(self) -> Path:
         return self.root / "spark"
+
+    @property
+    def hash_cache(self) -> Path:
+        """SHA-256 of the landing files, by file version (ingest.hash_cache)."""
+        return self.warehouse_dir / "landing_hashes.json"
 
     @property
     def report(self) -> Path:

@@ -115,8 +115,13 @@ def _write(writer, header: list[str], batch: list[list[str]], lines: list[int]) 
                                             names=[*header, "source_row"]))
 
 
+def text_copy_path(path: Path) -> Path:
+    """Where the loader keeps a Parquet copy of a large CSV's text while it loads."""
+    return _temp(path, ".text.parquet")
+
+
 def remove_temp_copies(path: Path) -> None:
-    """Delete the temporary copies made for ``path`` (transcoded or numbered)."""
-    for suffix in (".utf8.csv", ".numbered.parquet"):
+    """Delete the temporary copies made for ``path`` (transcoded, numbered, text)."""
+    for suffix in (".utf8.csv", ".numbered.parquet", ".text.parquet"):
         _temp(path, suffix).unlink(missing_ok=True)
 

@@ -83,9 +83,11 @@ def cmd_run(args) -> int:
     from orchestration.partitions import landing_range_tags, range_tags
     years = parse_years(args.years) if getattr(args, "years", None) else None
     tags = range_tags(years[0], years[-1]) if years else landing_range_tags(paths)
+    instance = dg.DagsterInstance.get()
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False, tags=tags,
+        instance=instance, raise_on_error=False, tags=tags,
         run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
+    print_step_times(instance, result.run_id)
     if not result.success:
         for event in result.all_events:
             if event.event_type_value == "ASSET_CHECK_EVALUATION":
@@ -108,6 +110,23 @@ def cmd_run(args) -> int:
           f"  query:   medtrade sql \"select * from results.estimates\"\n"
           f"  UI:      make ui  (then open http://127.0.0.1:3000)")
     return 0
+
+
+def print_step_times(instance, run_id: str) -> None:
+    """Seconds per step of the run, from the run's event log (where the time went)."""
+    started, lines = {}, []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            started[event.step_key] = entry.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
+            lines.append((entry.timestamp - started[event.step_key], event.step_key))
+    if lines:
+        print("time per step:", flush=True)
+        for seconds, step in lines:
+            print(f"  step {step}: {seconds:.1f} s", flush=True)
 
 
 def _run_query(conn, query: str, fmt: str, output: str | None) -> int:

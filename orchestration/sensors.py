@@ -10,23 +10,25 @@ import json
 import dagster as dg
 
 from ingest.load import customs_years
-from ingest.readers import file_sha256, landing_files
+from ingest.hash_cache import hashes
+from ingest.readers import landing_files
 from orchestration.jobs import full_pipeline
 from orchestration.partitions import landing_range_tags
 from orchestration.resources import Warehouse
 
 
-def _fingerprint(files) -> str:
+def _fingerprint(paths, files) -> str:
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(f"{path.name}:{file_sha256(path)};".encode())
+    for path, sha in zip(files, hashes(paths.hash_cache, files)):
+        digest.update(f"{path.name}:{sha};".encode())
     return digest.hexdigest()
 
 
 def landing_fingerprints(paths) -> dict[str, str]:
-    prints = {str(y): _fingerprint(landing_files(paths.customs / str(y)))
+    """Content fingerprints; a file is hashed again only when it changed (ingest.hash_cache)."""
+    prints = {str(y): _fingerprint(paths, landing_files(paths.customs / str(y)))
               for y in customs_years(paths)}
-    prints["yearbook"] = _fingerprint(landing_files(paths.yearbook))
+    prints["yearbook"] = _fingerprint(paths, landing_files(paths.yearbook))
     return prints
 
 

@@ -4,12 +4,11 @@ Effects (and the exogenous regressors, for the diagnostics) are partialled out f
 Covariance as ivreg2: without `small`, V = s^2 (X'PzX)^-1 with s^2 = RSS/N (or the
 robust/cluster sandwich) and z-tests; with `small`, s^2 = RSS/(N-K), clustered
 sandwiches scaled by (N-1)/(N-K) G/(G-1), t(N-K) or t(G-1) tests.
-Diagnostics: Anderson canonical-correlation LM = N * (smallest squared canonical
-correlation between endogenous regressors and excluded instruments), chi2(L2-K1+1);
-Cragg-Donald Wald F = (N-L)/L2 * r/(1-r); Sargan = N * uncentred R2 of the residuals on
-the instruments (homoskedastic), Hansen J with the robust/cluster weighting; with
-clusters, the Kleibergen-Paap rk LM, chi2(L2-K1+1), and rk Wald F = W/L2 * (N-L)/N * (G-1)/G
-for any number of endogenous regressors (`kp_rk`). Stock-Yogo critical values for
+Diagnostics as ivreg2 prints them for the chosen covariance (``_diagnostics`` states
+each formula and its scaling): Anderson LM and Cragg-Donald F (homoskedastic); the
+Kleibergen-Paap rk LM and rk Wald F under the covariance (iid, robust or clustered), for
+any number of endogenous regressors (`kp_rk`); Sargan (iid) or Hansen's J from the
+efficient two-step GMM estimate (robust, clustered). Stock-Yogo critical values for
 K1 = 1-3 come from `stats.stock_yogo`.
 """
 from __future__ import annotations
@@ -79,7 +78,7 @@ def fe_iv(df: pd.DataFrame, y: str, endog, instruments, exog=(), *, entity: str 
         cov_type = "unadjusted"
     df_resid = ((g - 1) if cluster else (n - k_small)) if small else None
     names = endog + exog
-    tests = _diagnostics(Y, X1, X2, Z1, Z, u, n, fe_rank, clusters, robust or bool(cluster))
+    tests = _diagnostics(Y, X, X1, X2, Z1, Z, u, n, fe_rank, clusters, cov_type)
     fit = {"rss": rss, "n_instruments_excluded": l2, "n_singletons_dropped": dropped,
            **({"n_clusters": g} if cluster else {}),
            **{f"sy_{k}": v for k, v in critical_values(k1, l2).items()},
@@ -89,38 +88,77 @@ def fe_iv(df: pd.DataFrame, y: str, endog, instruments, exog=(), *, entity: str 
                             cov_type, fit, tests, (f"absorbed: {', '.join(fe_cols) or 'constant'}",))
 
 
-def _diagnostics(Y, X1, X2, Z1, Z, u, n, fe_rank, clusters, robust) -> dict[str, TestStatistic]:
+def _iid_meat(e: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Var of vec(z_i e_i') sums under conditional homoskedasticity: (E'E/N) kron Z'Z."""
+    return np.kron(e.T @ e / len(e), z.T @ z)
+
+
+def _efficient_gmm_j(Y, X, Z, u, clusters) -> float:
+    """Hansen's J as ivreg2 reports it after 2SLS with a robust or clustered covariance:
+    S from the 2SLS residuals, the efficient two-step GMM estimate with weight S^-1, and
+    J = (Z'e)' S^-1 (Z'e) at that estimate's residuals e (invariant to partialling out
+    the exogenous regressors, so the absorbed effects may be partialled first)."""
+    s = _meat(Z * u[:, None], clusters)
+    if np.linalg.matrix_rank(s) < s.shape[0]:
+        raise ModelSpecError(
+            f"Hansen's J: the {s.shape[0]} moment conditions have a singular covariance under "
+            f"this clustering ({int(clusters.max() + 1)} clusters); use fewer instruments or "
+            "more clusters")
+    w = np.linalg.inv(s)
+    xz = X.T @ Z
+    beta = np.linalg.solve(xz @ w @ xz.T, xz @ w @ (Z.T @ Y))
+    zu = Z.T @ (Y - X @ beta)
+    return float(zu @ w @ zu)
+
+
+def _diagnostics(Y, X, X1, X2, Z1, Z, u, n, fe_rank, clusters, cov_type
+                 ) -> dict[str, TestStatistic]:
+    """ivreg2's identification and overidentification statistics for ``cov_type``.
+
+    - Anderson canonical-correlation LM, N r_min, chi2(L2-K1+1), and the Cragg-Donald Wald
+      F, (N-L)/L2 * r_min/(1-r_min), both under homoskedasticity whatever cov_type;
+    - Kleibergen-Paap rk LM, chi2(L2-K1+1), and rk Wald statistic W under cov_type
+      (unadjusted: they equal Anderson's LM and N r_min/(1-r_min), as ivreg2 documents;
+      robust: heteroskedasticity-robust; clustered: cluster-robust). The rk Wald F uses
+      ivreg2's scaling: unadjusted and robust F = W/N * (N-L)/L2, with L all instruments
+      plus the absorbed effects and the constant; clustered F = W/(N-1) * (N-L) *
+      (G-1)/G / L2, with L the instruments plus the constant (ivreg2 does not subtract
+      absorbed effects there);
+    - overidentification (L2 > K1): Sargan, N * uncentred R2 of the 2SLS residuals on the
+      instruments, when unadjusted; Hansen's J from the efficient two-step GMM estimate
+      when robust or clustered (``_efficient_gmm_j``), as ivreg2 prints.
+    """
     k1, l2 = X1.shape[1], Z1.shape[1]
     x1, z1 = _resid(X1, X2), _resid(Z1, X2)
     # squared canonical correlations between x1 and z1
     a = np.linalg.solve(x1.T @ x1, x1.T @ z1) @ np.linalg.solve(z1.T @ z1, z1.T @ x1)
     r = float(np.min(np.real(np.linalg.eigvals(a))))
     l_total = Z.shape[1] + fe_rank
+    df_id = l2 - k1 + 1
     tests = {
-        "anderson_lm": TestStatistic("anderson_lm", n * r, float(sps.chi2.sf(n * r, l2 - k1 + 1)),
-                                     l2 - k1 + 1, "chi2"),
+        "anderson_lm": TestStatistic("anderson_lm", n * r, float(sps.chi2.sf(n * r, df_id)),
+                                     df_id, "chi2"),
         "cragg_donald_f": TestStatistic("cragg_donald_f", (n - l_total) / l2 * r / (1 - r), None,
                                         None, "F"),
     }
-    overid = l2 - k1
-    if overid > 0:
-        fitted = Z @ np.linalg.lstsq(Z, u, rcond=None)[0]
-        sargan = n * float(fitted @ fitted) / float(u @ u)
-        tests["sargan"] = TestStatistic("sargan", sargan, float(sps.chi2.sf(sargan, overid)),
-                                        overid, "chi2")
-        if robust:
-            zu = Z.T @ u
-            j = float(zu @ np.linalg.pinv(_meat(Z * u[:, None], clusters)) @ zu)
-            tests["hansen"] = TestStatistic("hansen", j, float(sps.chi2.sf(j, overid)), overid,
-                                            "chi2")
+    meat = _iid_meat if cov_type == "unadjusted" else None
+    lm = kp_rk(x1, z1, clusters, wald=False, meat=meat)
+    wald = kp_rk(x1, z1, clusters, wald=True, meat=meat)
     if clusters is not None:
         g = int(clusters.max() + 1)
-        lm = kp_rk(x1, z1, clusters, wald=False)
-        wald = kp_rk(x1, z1, clusters, wald=True)
-        df_kp = l2 - k1 + 1
-        tests["kp_lm"] = TestStatistic("kp_lm", lm, float(sps.chi2.sf(lm, df_kp)), df_kp, "chi2")
-        tests["kp_f"] = TestStatistic("kp_f", wald / l2 * (n - l_total) / n * (g - 1) / g, None,
-                                      None, "F")
+        kp_f = wald / (n - 1) * (n - Z.shape[1] - 1) * (g - 1) / g / l2
+    else:
+        kp_f = wald / n * (n - l_total) / l2
+    tests["kp_lm"] = TestStatistic("kp_lm", lm, float(sps.chi2.sf(lm, df_id)), df_id, "chi2")
+    tests["kp_f"] = TestStatistic("kp_f", kp_f, None, None, "F")
+    overid = l2 - k1
+    if overid > 0:
+        if cov_type == "unadjusted":
+            fitted = Z @ np.linalg.lstsq(Z, u, rcond=None)[0]
+            stat, name = n * float(fitted @ fitted) / float(u @ u), "sargan"
+        else:
+            stat, name = _efficient_gmm_j(Y, X, Z, u, clusters), "hansen"
+        tests[name] = TestStatistic(name, stat, float(sps.chi2.sf(stat, overid)), overid, "chi2")
     return tests
 
 
@@ -166,4 +204,10 @@ def kp_rk(y: np.ndarray, z: np.ndarray, clusters: np.ndarray | None, *, wald: bo
     t = np.kron(yhat.T, zhat)                                 # vec(theta) = t vec(Pi)
     kron_v = np.kron(bq, aq.T)
     v_lam = kron_v @ t @ v_pi @ t.T @ kron_v.T
+    if np.linalg.matrix_rank(v_lam) < v_lam.shape[0]:
+        groups = "" if clusters is None else f" with {int(clusters.max() + 1)} clusters"
+        raise ModelSpecError(
+            f"the Kleibergen-Paap rk statistic is undefined under this covariance{groups}: "
+            f"the covariance of its {v_lam.shape[0]} restriction(s) (L2-K1+1) is singular; "
+            "use more clusters or fewer excluded instruments")
     return float(lam @ np.linalg.solve(v_lam, lam))

@@ -16,10 +16,10 @@ FOOTER_STATS = [("nobs", "N", "{:.0f}"), ("r2", "R2", "{:.3f}"),
                 ("ar1_pvalue", "AR(1) p", "{:.3f}"), ("ar2_pvalue", "AR(2) p", "{:.3f}"),
                 ("hansen_statistic", "Hansen J", "{:.2f}"), ("hansen_pvalue", "Hansen p", "{:.3f}"),
                 ("sargan_pvalue", "Sargan p", "{:.3f}"),
-                ("anderson_lm_statistic", "Anderson LM", "{:.2f}"),
-                ("anderson_lm_pvalue", "Anderson LM p", "{:.3f}"),
+                ("kp_lm_statistic", "Kleibergen-Paap rk LM", "{:.2f}"),
+                ("kp_lm_pvalue", "Kleibergen-Paap LM p", "{:.3f}"),
                 ("cragg_donald_f_statistic", "Cragg-Donald F", "{:.2f}"),
-                ("kp_f_statistic", "Kleibergen-Paap F", "{:.2f}"),
+                ("kp_f_statistic", "Kleibergen-Paap rk Wald F", "{:.2f}"),
                 ("sy_iv_size_10", "Stock-Yogo 10%", "{:.2f}")]
 
 

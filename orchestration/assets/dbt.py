@@ -11,7 +11,6 @@ from orchestration.engine import mirror_spark_tables
 from orchestration.metadata import table_metadata
 from orchestration.project import dbt_project
 from orchestration.resources import Warehouse
-from orchestration.transform import AFTER_COMPOSITES
 
 
 class MedtradeTranslator(DagsterDbtTranslator):
@@ -26,7 +25,8 @@ class MedtradeTranslator(DagsterDbtTranslator):
 
 # The PCA composites are Python (assets/composites.py) between two parts of the build, so
 # the project runs as two dbt invocations: everything up to the indicators, then the models
-# that read the composites (AFTER_COMPOSITES, with their tests).
+# that read the composites (AFTER_COMPOSITES, with their tests: `model+` includes them).
+AFTER_COMPOSITES = "int_pca_scores+ fct_pca_components+ fct_pca_loadings+"
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):

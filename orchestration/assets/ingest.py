@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from ingest.lake import export_raw_table
+from ingest.lake import export_raw_table, export_small_table
 from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, load_world,
                          load_yearbook)
 from orchestration.metadata import table_metadata
@@ -10,10 +10,14 @@ from orchestration.partitions import customs_years_partitions
 from orchestration.resources import Warehouse
 
 
-def _to_lake(context, warehouse: Warehouse, conn, table: str, years=None) -> None:
+def _to_lake(context, warehouse: Warehouse, conn, table: str | None, years=None) -> None:
     """On the Spark engine, raw tables reach Spark as Parquet in the lake, by year (customs
-    rows are stored there by the load itself; the yearbook and world tables are exported)."""
+    rows are stored there by the load itself; the yearbook and world tables are exported),
+    with raw.loaded_files (the input fingerprints of the customs years)."""
     if warehouse.engine != "spark":
+        return
+    export_small_table(conn, warehouse.paths.lake, "loaded_files")
+    if table is None:
         return
     written = export_raw_table(conn, warehouse.paths.lake, table, years)
     context.log.info(f"lake/raw/{table}: {sum(written.values())} rows in "
@@ -55,6 +59,7 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
             context.log.info(f"customs {year}: "
                              + ("unchanged" if result.skipped_unchanged else f"{result.rows} rows"))
             results.append(result)
+        _to_lake(context, warehouse, conn, None)
         meta = table_metadata(conn, "raw.customs_exports")
     return dg.MaterializeResult(metadata={**meta, "input_files": _files_md(results),
                                           "years": dg.MetadataValue.text(

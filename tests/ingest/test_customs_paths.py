@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import ingest.customs as customs
+import ingest.customs_source as customs_source
 from ingest.errors import IngestError
 from ingest.load import ensure_raw_schema, load_customs_year
 from ingest.paths import DataPaths
@@ -21,7 +22,7 @@ def load(tmp_path, name, text, encoding="utf-8", stream=False, monkeypatch=None)
     paths = DataPaths.from_dir(tmp_path / name).ensure()
     write(paths.customs / "2015" / "c.csv", text, encoding)
     if stream:
-        monkeypatch.setattr(customs, "STREAM_BYTES", 0)
+        monkeypatch.setattr(customs_source, "STREAM_BYTES", 0)
     conn = duckdb.connect(str(paths.build_db))
     ensure_raw_schema(conn)
     try:

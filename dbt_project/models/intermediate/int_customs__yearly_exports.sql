@@ -6,7 +6,7 @@
 -- Incremental by year on DuckDB: each year carries the fingerprint of its input files
 -- (raw.loaded_files); a build rescans only the years whose files changed (the year list is
 -- fixed when the model compiles, so DuckDB reads only those years' Parquet folders) and
--- drops years no longer loaded. On Spark it is rebuilt whole.
+-- drops years no longer loaded. On Spark it is rebuilt whole (same rows and fingerprints).
 {% set incremental = target.type != 'spark' %}
 {{ config(
     materialized='incremental' if incremental else 'table',
@@ -19,8 +19,8 @@
 
 {% set fingerprints_sql %}
     select cast(partition_key as integer) as year,
-           string_agg(file_hash, ',' order by source_file) as input_fingerprint
-    from {{ source('raw', 'loaded_files') }}
+           {{ ordered_listagg('file_hash') }} as input_fingerprint
+    from {{ raw_source('loaded_files') }}
     where source = 'customs'
     group by partition_key
 {% endset %}
@@ -46,11 +46,9 @@ families as (
     select * from {{ ref('int_hs_families') }}
 ),
 
-{% if incremental %}
 fingerprints as (
     {{ fingerprints_sql }}
 ),
-{% endif %}
 
 sums as (
     select
@@ -77,11 +75,9 @@ final as (
         cast(coalesce(sums.value_usd_part, 0) as decimal(38, 2)) as value_usd_part,
         cast(coalesce(sums.value_cny_part, 0) as decimal(38, 2)) as value_cny_part,
         sums.n_rows,
-        {% if incremental %}fingerprints.input_fingerprint{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as input_fingerprint
+        fingerprints.input_fingerprint
     from sums
-    {% if incremental %}
     inner join fingerprints on fingerprints.year = sums.year
-    {% endif %}
 )
 
 select * from final

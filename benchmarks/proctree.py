@@ -1,0 +1,70 @@
+"""Run a command and measure it as a user sees it: wall time and the peak memory of its
+whole process tree (the command, dbt and every other child or grandchild), sampled from
+/proc, since wait4's max RSS counts one process and not the children it waits for."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of root and all its descendants, in MB."""
+    tree, todo, total = _children(), [root], 0
+    while todo:
+        pid = todo.pop()
+        todo += tree.get(pid, [])
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        except OSError:
+            pass
+    return total / 1e6
+
+
+def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
+            interval: float = 0.1) -> tuple[int, float, float, str]:
+    """(exit code, wall seconds, peak tree RSS in MB, combined output)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    peak = [0.0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out = proc.stdout.read()
+    proc.wait()
+    sampler.join()
+    return proc.returncode, time.perf_counter() - start, peak[0], out
+
+
+STEP_LINE = re.compile(r"^  step (\S+): ([0-9.]+) s$", re.M)
+
+
+def cli_step_times(output: str) -> list[tuple[str, float]]:
+    """The per-step seconds `medtrade run` / `medtrade load` print, longest first."""
+    return sorted(((m.group(1), float(m.group(2))) for m in STEP_LINE.finditer(output)),
+                  key=lambda s: -s[1])
