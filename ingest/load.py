@@ -245,21 +245,26 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
             unique.append((path, rel, digest))
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     stored: dict[str, Path] = {}
+    # one file: its own key check; several: one key check over the year (below)
+    single = len(unique) == 1
     for path, rel, digest in unique:
         target = customs_lake.year_file(paths.lake, year, rel, digest)
         if target.exists() and not force:
             say(f"customs {year}: {rel} unchanged, its Parquet file is kept")
             stored[rel] = target
             continue
-        try:
-            file_rejects = _write_customs_file(conn, path, target, year, rel, digest, now, say)
-        finally:
-            remove_temp_copies(path)
-        rejects += file_rejects
-        if not any(r.severity == "error" for r in file_rejects):
-            stored[rel] = target
+        rejects += _stored_file(conn, stored, path, target, year, rel, digest, now, say,
+                                exact=False, check_keys=single)
     if len(stored) > 1 and not _errors(rejects) and repeated_keys(conn, list(stored.values())):
-        rejects += _customs_overlaps(conn, stored)
+        # repeats inside a file: the exact path keeps one of identical rows or names the
+        # clash; then keys in two files are named with both files
+        for rel in _files_with_inner_repeats(conn, stored):
+            path = next(p for p, r, _ in unique if r == rel)
+            digest = next(d for _, r, d in unique if r == rel)
+            rejects += _stored_file(conn, stored, path, stored.pop(rel), year, rel, digest, now,
+                                    say, exact=True, check_keys=True)
+        if not _errors(rejects):
+            rejects += _customs_overlaps(conn, stored)
     _record_rejects(conn, "customs", str(year), result.files, rejects, now)
     result.warnings = [r.message() for r in rejects if r.severity != "error"]
     root = customs_lake.table_root(paths.lake)
@@ -285,22 +290,49 @@ def _errors(rejects: list[Reject]) -> bool:
     return any(r.severity == "error" for r in rejects)
 
 
+def _stored_file(conn, stored: dict[str, Path], path: Path, target: Path, year: int, rel: str,
+                 digest: str, now: datetime, say, *, exact: bool, check_keys: bool
+                 ) -> list[Reject]:
+    """Write one landing file to the lake; record it in ``stored`` if it is valid."""
+    try:
+        rejects = _write_customs_file(conn, path, target, year, rel, digest, now, say,
+                                      exact=exact, check_keys=check_keys)
+    finally:
+        remove_temp_copies(path)
+    if not _errors(rejects):
+        stored[rel] = target
+    return rejects
+
+
+def _files_with_inner_repeats(conn, stored: dict[str, Path]) -> list[str]:
+    listed = ", ".join(customs_lake.sql_path(p) for p in stored.values())
+    return [r[0] for r in conn.execute(
+        f"select distinct source_file from (select source_file from read_parquet([{listed}]) "
+        f"group by source_file, {KEY} having count(*) > 1) order by 1").fetchall()]
+
+
 def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, digest: str,
-                        now: datetime, say: Callable[[str], None]) -> list[Reject]:
-    """One landing file -> its Parquet file ``target`` (fast path, else exact); the rejects."""
+                        now: datetime, say: Callable[[str], None], *, exact: bool = False,
+                        check_keys: bool = True) -> list[Reject]:
+    """One landing file -> its Parquet file ``target`` (fast path, else exact); the rejects.
+
+    ``check_keys``: the fast path also vouches that no key repeats within the file (for a
+    year of several files, one check over the year does that instead)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     size = path.stat().st_size / 1e6
     say(f"customs {year}: streaming {rel} ({size:.1f} MB) into the lake")
     scan_failed = False  # DuckDB could not scan it (e.g. quoted line breaks): Python's csv will
     try:
-        source = open_customs_source(conn, path, "customs__grid")
-        n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
-                               file_hash=digest, loaded_at=now)
-        if n is not None and customs_file_is_clean(conn, tmp) and not repeated_keys(conn, [tmp]):
-            os.replace(tmp, target)
-            say(f"customs {year}: {rel}: {n} rows checked and stored")
-            return []
+        if not exact:
+            source = open_customs_source(conn, path, "customs__grid")
+            n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
+                                   file_hash=digest, loaded_at=now)
+            if (n is not None and customs_file_is_clean(conn, tmp)
+                    and not (check_keys and repeated_keys(conn, [tmp]))):
+                os.replace(tmp, target)
+                say(f"customs {year}: {rel}: {n} rows checked and stored")
+                return []
     except (UnreadableFile, duckdb.Error):
         scan_failed = True  # the exact path says what is wrong
     finally:

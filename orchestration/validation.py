@@ -59,6 +59,18 @@ def load_suites(folder: Path = SUITES_DIR) -> list[Suite]:
     return suites
 
 
+def warm_up() -> None:
+    """Import GX (5-7 s) in a background thread while a long step works in DuckDB, which
+    releases the GIL; the first check then finds the module loaded."""
+    import threading
+
+    def load():
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations  # noqa: F401
+
+    threading.Thread(target=load, name="gx-import", daemon=True).start()
+
+
 @lru_cache(maxsize=1)
 def _gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

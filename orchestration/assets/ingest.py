@@ -8,6 +8,7 @@ from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, lo
 from orchestration.metadata import table_metadata
 from orchestration.partitions import customs_years_partitions
 from orchestration.resources import Warehouse
+from orchestration.validation import warm_up
 
 
 def _to_lake(context, warehouse: Warehouse, conn, table: str | None, years=None) -> None:
@@ -44,6 +45,7 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
     quality.rejected_rows and stop the run with a message naming file, row and column.
     """
     paths = warehouse.paths
+    warm_up()  # the checks after this step need GX: import it while DuckDB loads
     present = set(customs_years(paths))
     requested = [int(k) for k in context.partition_keys]
     years = [y for y in requested if y in present]

@@ -58,3 +58,14 @@ def test_the_same_full_key_in_two_files_names_both(env):
     assert rows(conn) == []
     lake = paths.lake / "raw" / "customs_exports"
     assert not list(lake.rglob("*.parquet")), "a refused year leaves no file behind"
+
+
+def test_a_repeat_inside_one_of_several_files_is_handled_by_the_exact_path(env):
+    paths, conn = env
+    write(paths.customs / "2015" / "a.csv", HEADER + SHENZHEN + SHENZHEN)  # identical twice
+    write(paths.customs / "2015" / "b.csv", HEADER + GUANGZHOU)
+    assert load_customs_year(conn, paths, 2015).rows == 2
+    write(paths.customs / "2015" / "a.csv", HEADER + SHENZHEN + SHENZHEN.replace(",100", ",5"))
+    with pytest.raises(IngestError, match=r"a\.csv, row 3.*different values"):
+        load_customs_year(conn, paths, 2015)
+    assert len(rows(conn)) == 2  # the loaded year is unchanged

@@ -1,0 +1,87 @@
+"""Great Expectations over per-file aggregates: every row counted, examples named by file,
+line and column, results kept per file and reused."""
+import duckdb
+import yaml
+
+from orchestration.assets.checks import failure_lines
+from orchestration.validation import load_suites, run_suite
+
+SUITE = {
+    "table": "main.t",
+    "description": "test",
+    "batches": [
+        {"name": "rows",
+         "per_file": {"files": "select distinct source_file, file_hash from main.t"},
+         "expectations": [
+             {"expect_column_values_to_be_between": {"column": "x", "min_value": 0}},
+             {"expect_column_values_to_be_in_set": {"column": "c", "value_set": ["a", "b"]}},
+             {"expect_column_values_to_not_be_null": {"column": "x"}},
+             {"expect_column_values_to_match_regex": {"column": "c", "regex": "^[ab]$"}}]},
+        {"name": "per year",
+         "per_file": {"files": "select distinct source_file, file_hash from main.t",
+                      "query": "select year, c from {file} group by year, c"},
+         "query": "select year, count(distinct c) as n from per_file group by year",
+         "expectations": [{"expect_column_values_to_be_between":
+                           {"column": "n", "min_value": 2, "max_value": 2}}]},
+    ],
+}
+
+
+def _warehouse(tmp_path, bad: bool):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    conn.execute("create or replace table t as select 'f1.csv' as source_file, 'h1' as file_hash, "
+                 "2022 as year, i + 2 as source_row, i * 1.0 as x, "
+                 "case when i % 2 = 0 then 'a' else 'b' end as c from range(1000) r(i)")
+    conn.execute("insert into t select 'f2.csv', 'h2', 2022, i + 2, i * 1.0, 'a' from range(500) r(i)")
+    if bad:
+        conn.execute("update t set x = -1 where source_file = 'f2.csv' and source_row in (7, 9)")
+        conn.execute("update t set c = 'z' where source_file = 'f2.csv' and source_row = 11")
+        conn.execute("update t set file_hash = 'h2b' where source_file = 'f2.csv'")
+    return conn
+
+
+def _suite(tmp_path):
+    (tmp_path / "main.t.yml").write_text(yaml.safe_dump(SUITE, allow_unicode=True))
+    return load_suites(tmp_path)[0]
+
+
+def test_every_row_is_counted_and_failures_name_file_row_and_column(tmp_path):
+    suite = _suite(tmp_path)
+    conn = _warehouse(tmp_path, bad=False)
+    assert run_suite(conn, suite).success
+    conn = (conn.close(), _warehouse(tmp_path, bad=True))[1]
+    result = run_suite(conn, suite)
+    assert not result.success
+    failed = {c["expectation"]: c for c in result.failures() if c["batch"] == "rows"}
+    assert set(failed) == {"expect_column_values_to_be_between",
+                           "expect_column_values_to_be_in_set",
+                           "expect_column_values_to_match_regex"}
+    between = failed["expect_column_values_to_be_between"]
+    assert between["unexpected_count"] == 2
+    assert between["examples"] == ["f2.csv, row 7, column 'x': '-1.0'",
+                                   "f2.csv, row 9, column 'x': '-1.0'"]
+    per_year = [c for c in result.failures() if c["batch"] == "per year"]
+    assert per_year and per_year[0]["examples"] == [3]  # a, b and z in 2022
+    lines = failure_lines(result)
+    assert any("main.t [rows]: expect_column_values_to_be_in_set(c) failed: 1 unexpected, "
+               "e.g. f2.csv, row 11, column 'c': 'z'" in line for line in lines)
+    conn.close()
+
+
+def test_results_are_kept_per_file_and_only_new_files_are_evaluated(tmp_path):
+    suite = _suite(tmp_path)
+    conn = _warehouse(tmp_path, bad=False)
+    run_suite(conn, suite)
+    kept = conn.execute("select source_file, file_hash from quality.gx_file_results "
+                        "where batch = 'rows' order by 1").fetchall()
+    assert kept == [("f1.csv", "h1"), ("f2.csv", "h2")]
+    seen = []
+    run_suite(conn, suite, progress=seen.append)
+    assert seen == []  # nothing evaluated again
+    conn.execute("update t set file_hash = 'h3' where source_file = 'f2.csv'")
+    run_suite(conn, suite, progress=seen.append)
+    assert seen == ["main.t: evaluating rows on f2.csv", "main.t: evaluating per year on f2.csv"]
+    kept = conn.execute("select file_hash from quality.gx_file_results where batch = 'rows' "
+                        "order by 1").fetchall()
+    assert kept == [("h1",), ("h3",)]  # the replaced file's results are gone
+    conn.close()
