@@ -207,13 +207,15 @@ def write_customs_fast(conn, source: CustomsSource, target: Path, *, folder_year
     return conn.execute(f"select count(*) from read_parquet({sql_path(target)})").fetchone()[0]
 
 
-def customs_file_is_clean(conn, target: Path) -> bool:
-    """True if every row of a fast-path file passed the quick checks."""
-    bad = conn.execute(f"""
-        select count(*) from read_parquet({sql_path(target)})
-        where province_code is null or value is null or value < 0
-              or not regexp_full_match(hs_code, '\\d{{6}}|\\d{{8}}|\\d{{10}}')""").fetchone()[0]
-    return bad == 0
+def customs_file_is_clean(conn, target: Path, *, check_keys: bool) -> bool:
+    """True if every row of a fast-path file passed the quick checks (and, with
+    ``check_keys``, no row key repeats in the file): one scan of the file."""
+    keys = f"count(*) - count(distinct hash({KEY}))" if check_keys else "0"
+    bad, repeats = conn.execute(f"""
+        select count(*) filter (where province_code is null or value is null or value < 0
+              or not regexp_full_match(hs_code, '\\d{{6}}|\\d{{8}}|\\d{{10}}')), {keys}
+        from read_parquet({sql_path(target)})""").fetchone()
+    return bad == 0 and repeats == 0
 
 
 def repeated_keys(conn, files: list[Path]) -> int:

@@ -36,10 +36,10 @@ def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, 
     go through the exact text reader (line numbers, GB18030, NUL checks).
 
     A large CSV is copied by DuckDB, in parallel and in file order, to a Parquet file of
-    text columns; a row's position there is its line number when the file has no empty
-    line; a file with empty lines is first numbered
-    line by line into a Parquet copy (``ingest.text_csv``), streamed in bounded memory,
-    and so is a large CSV DuckDB could not scan (``exact``: quoted line breaks).
+    text columns; a row's position there is its line number when every line of the file
+    is a row (DuckDB read lines - 1 rows). Otherwise (empty lines), and for a large CSV
+    DuckDB could not scan (``exact``: quoted line breaks), the file is numbered line by
+    line into a Parquet copy (``ingest.text_csv``), streamed in bounded memory.
     """
     suffix = path.suffix.lower()
     try:
@@ -51,25 +51,28 @@ def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, 
             return CustomsSource(f"(select {cols}, cast(file_row_number + 1 as integer) "
                                  f"as source_row from {scan})", header)
         if suffix == ".csv" and path.stat().st_size > STREAM_BYTES:
-            text, dense = utf8_copy(path)
-            if exact or not dense:  # empty lines: row order is not the line number
-                numbered = numbered_csv_parquet(text)
-                scan = f"read_parquet({sql_path(numbered)})"
-                names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
-                return CustomsSource(f"(select * from {scan})",
-                                     [n for n in names if n != "source_row"])
-            # DuckDB keeps the file's row order when it copies in parallel, so the row
-            # position in this text copy is the line number minus 2 (header, 1-based)
-            conn.execute("set preserve_insertion_order = true")
-            copy = text_copy_path(path)
-            conn.execute(f"copy (select * from read_csv({sql_path(text)}, header = true, "
-                         "all_varchar = true, delim = ',', quote = '\"', null_padding = true)) "
-                         f"to {sql_path(copy)} (format parquet, compression uncompressed)")
-            scan = f"read_parquet({sql_path(copy)}, file_row_number = true)"
+            text, lines = utf8_copy(path)
+            if not exact:
+                # DuckDB keeps the file's row order when it copies in parallel, so a row's
+                # position in this text copy is its line number minus 2 (header, 1-based)
+                # when every line is a row: no empty line, no quoted line break
+                conn.execute("set preserve_insertion_order = true")
+                copy = text_copy_path(path)
+                conn.execute(f"copy (select * from read_csv({sql_path(text)}, header = true, "
+                             "all_varchar = true, delim = ',', quote = '\"', "
+                             f"null_padding = true)) to {sql_path(copy)} "
+                             "(format parquet, compression uncompressed)")
+                scan = f"read_parquet({sql_path(copy)}, file_row_number = true)"
+                if conn.execute(f"select count(*) from {scan}").fetchone()[0] == lines - 1:
+                    names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
+                    header = [n for n in names if n != "file_row_number"]
+                    return CustomsSource(f"(select * exclude (file_row_number), "
+                                         f"cast(file_row_number + 2 as integer) as source_row "
+                                         f"from {scan})", header)
+            numbered = numbered_csv_parquet(text)  # empty lines, quoted line breaks
+            scan = f"read_parquet({sql_path(numbered)})"
             names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
-            header = [n for n in names if n != "file_row_number"]
-            return CustomsSource(f"(select * exclude (file_row_number), cast(file_row_number "
-                                 f"+ 2 as integer) as source_row from {scan})", header)
+            return CustomsSource(f"(select * from {scan})", [n for n in names if n != "source_row"])
     except UnreadableFile:
         raise
     except duckdb.Error as exc:

@@ -328,8 +328,7 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
             source = open_customs_source(conn, path, "customs__grid")
             n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
                                    file_hash=digest, loaded_at=now)
-            if (n is not None and customs_file_is_clean(conn, tmp)
-                    and not (check_keys and repeated_keys(conn, [tmp]))):
+            if n is not None and customs_file_is_clean(conn, tmp, check_keys=check_keys):
                 os.replace(tmp, target)
                 say(f"customs {year}: {rel}: {n} rows checked and stored")
                 return []

@@ -2,7 +2,8 @@
 
 DuckDB's CSV scanner is fast but skips empty lines and cannot number lines; the loader
 numbers rows by their order, which is the line number only when the file has no empty
-line. ``utf8_copy`` says whether that holds (and transcodes GB18030 to UTF-8 on the way);
+line. ``utf8_copy`` counts the lines, so the loader can tell (and transcodes GB18030 to
+UTF-8 on the way);
 ``numbered_csv_parquet`` is the exact path for the other files: Python's csv reader,
 batch by batch into a Parquet copy with each record's first line, in bounded memory.
 """
@@ -20,22 +21,19 @@ from ingest.readers import UnreadableFile
 
 BLOCK = 1 << 22
 BATCH_ROWS = 500_000
-EMPTY_LINES = (b"\n\n", b"\r\n\r\n", b"\r\r")
 
 
 def _temp(path: Path, suffix: str) -> Path:
     return Path(tempfile.gettempdir()) / f"medtrade-{os.getpid()}-{path.stem}{suffix}"
 
 
-def _has_empty_line(block: bytes, carry: bytes) -> bool:
-    joined = carry + block
-    return any(m in joined for m in EMPTY_LINES)
+def utf8_copy(path: Path) -> tuple[Path, int]:
+    """(a UTF-8 file with the same text, its number of lines).
 
-
-def utf8_copy(path: Path) -> tuple[Path, bool]:
-    """(a UTF-8 file with the same text, whether the file has no empty line).
-
-    The path itself when it is UTF-8; else a streamed UTF-8 copy of a GB18030 file.
+    The path itself when it is UTF-8; else a streamed UTF-8 copy of a GB18030 file. Lines
+    are counted as line feeds, plus one when the last line has none: the loader compares
+    them with the rows DuckDB read, which equal lines - 1 (the header) only when the file
+    has no empty line and no line break inside a quoted cell.
     """
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
@@ -47,23 +45,21 @@ def utf8_copy(path: Path) -> tuple[Path, bool]:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8 = exc.start > len(head) - 4  # a character cut by the end of the sample
-    dense, carry = not head.lstrip(b"\xef\xbb\xbf").startswith((b"\n", b"\r")), b""
+    lines, last = 0, b"\n"
     if utf8:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(BLOCK), b""):
-                dense = dense and not _has_empty_line(block, carry)
-                carry = block[-3:]
-                if not dense:
-                    break
-        return path, dense
+                lines += block.count(b"\n")
+                last = block[-1:]
+        return path, lines + (last != b"\n")
     out = _temp(path, ".utf8.csv")
     with open(path, encoding="gb18030", newline="") as src, open(out, "wb") as dst:
         for text in iter(lambda: src.read(BLOCK), ""):
             block = text.encode("utf-8")
-            dense = dense and not _has_empty_line(block, carry)
-            carry = block[-3:]
+            lines += block.count(b"\n")
+            last = block[-1:]
             dst.write(block)
-    return out, dense
+    return out, lines + (last != b"\n")
 
 
 def numbered_csv_parquet(path: Path) -> Path:

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
+from orchestration.dbt_cli import MedtradeDbtCli
 
 from orchestration.assets import composites, dbt, docs, ingest, models, publish, report
 from orchestration.assets.checks import gx_checks
@@ -30,7 +30,7 @@ def build_definitions(data_dir: str | None = None, engine: str | None = None) ->
                                            engine=engine),
                    # the dbt beside this interpreter: PATH may not hold the venv's bin;
                    # the dbt target is the engine (profiles.yml has one output per engine)
-                   "dbt": DbtCliResource(project_dir=dbt_project, target=engine,
+                   "dbt": MedtradeDbtCli(project_dir=dbt_project, target=engine,
                                          dbt_executable=str(Path(sys.executable).with_name("dbt")))},
         # DuckDB has one writer: steps run sequentially in one process.
         executor=dg.in_process_executor,
