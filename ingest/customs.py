@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.customs_lake import COLUMN_NAMES, sql_path
+from ingest.customs_lake import COLUMN_NAMES, LAKE_COMPRESSION, sql_path
 from ingest.customs_source import CustomsSource, source_from_grid
 from ingest.customs_source import quote as _q
 from ingest.errors import Reject
@@ -200,7 +200,7 @@ def write_customs_fast(conn, source: CustomsSource, target: Path, *, folder_year
                 from (select {t.select} from {source.relation}
                       where {t.flow} not in ({IMPORTS_SQL})) s
                 left join customs__labels l on l.label = s.province_raw
-            ) to {sql_path(target)} (format parquet, compression zstd)""",
+            ) to {sql_path(target)} (format parquet, compression {LAKE_COMPRESSION})""",
                      [source_file, file_hash, loaded_at])
     finally:
         conn.unregister("customs__labels")
@@ -230,7 +230,7 @@ def repeated_keys(conn, files: list[Path]) -> int:
 def write_staged(conn, table: str, target: Path) -> int:
     """The valid rows ``stage_customs`` left in ``table`` -> the Parquet file ``target``."""
     conn.execute(f"copy (select {', '.join(COLUMN_NAMES)} from {table} order by source_row) "
-                 f"to {sql_path(target)} (format parquet, compression zstd)")
+                 f"to {sql_path(target)} (format parquet, compression {LAKE_COMPRESSION})")
     return conn.execute(f"select count(*) from read_parquet({sql_path(target)})").fetchone()[0]
 
 

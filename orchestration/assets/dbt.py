@@ -1,6 +1,7 @@
 """Every dbt seed, model and test as Dagster assets and checks (lineage from the manifest)."""
 
 import os
+import time
 from typing import Any, Mapping
 
 import dagster as dg
@@ -36,8 +37,11 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
     context.log.info(f"dbt build on the {warehouse.engine} engine")
     # dbt holds DuckDB's single writer lock while it runs: collect its events, then add
     # row counts, column schema and a preview once the dbt process has ended.
+    started = time.perf_counter()
     invocation = dbt.cli(["build"], context=context)
     events = list(invocation.stream())
+    ran = time.perf_counter()
+    context.log.info(f"dbt build took {ran - started:.1f} s (start-up included)")
     if warehouse.engine == "spark":
         built = [invocation.manifest["nodes"][e.metadata["unique_id"].value] for e in events
                  if isinstance(e, dg.Output)]
@@ -63,6 +67,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
                     context.log.debug(f"no column lineage for {key.to_user_string()}: {exc}")
                 event = event.with_metadata({**event.metadata, **extra})
             yield event
+    context.log.info(f"row counts, previews and column lineage of {len(events)} dbt results: "
+                     f"{time.perf_counter() - ran:.1f} s")
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="medtrade_dbt",
