@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.customs_lake import COLUMN_NAMES, LAKE_COMPRESSION, sql_path
+from ingest.customs_lake import LAKE_COMPRESSION, TYPED_SELECT, sql_path
 from ingest.customs_source import CustomsSource, source_from_grid
 from ingest.customs_source import quote as _q
 from ingest.errors import Reject
@@ -191,7 +191,7 @@ def write_customs_fast(conn, source: CustomsSource, target: Path, *, folder_year
     _province_labels(conn, "customs__labels")
     try:
         conn.execute(f"""
-            copy (
+            copy (select {TYPED_SELECT} from (
                 select month, case when {' and '.join(valid)} then l.province_code end
                            as province_code,
                        region_code, province_raw, hs_code, partner, trade_mode, quantity, unit,
@@ -199,7 +199,7 @@ def write_customs_fast(conn, source: CustomsSource, target: Path, *, folder_year
                        source_row, cast(? as timestamp) as loaded_at
                 from (select {t.select} from {source.relation}
                       where {t.flow} not in ({IMPORTS_SQL})) s
-                left join customs__labels l on l.label = s.province_raw
+                left join customs__labels l on l.label = s.province_raw)
             ) to {sql_path(target)} (format parquet, compression {LAKE_COMPRESSION})""",
                      [source_file, file_hash, loaded_at])
     finally:
@@ -229,7 +229,7 @@ def repeated_keys(conn, files: list[Path]) -> int:
 
 def write_staged(conn, table: str, target: Path) -> int:
     """The valid rows ``stage_customs`` left in ``table`` -> the Parquet file ``target``."""
-    conn.execute(f"copy (select {', '.join(COLUMN_NAMES)} from {table} order by source_row) "
+    conn.execute(f"copy (select {TYPED_SELECT} from {table} order by source_row) "
                  f"to {sql_path(target)} (format parquet, compression {LAKE_COMPRESSION})")
     return conn.execute(f"select count(*) from read_parquet({sql_path(target)})").fetchone()[0]
 

@@ -5,12 +5,18 @@ import dagster as dg
 import duckdb
 
 
-def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, preview_rows: int = 5) -> dict:
-    count = conn.execute(f"select count(*) from {table}").fetchone()[0]
+def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, preview_rows: int = 5,
+                   count_rows: bool = True) -> dict:
+    """Row count, preview and column schema. ``count_rows=False`` for views over the
+    customs rows: counting them would scan every loaded year on every run."""
     preview = conn.execute(f"select * from {table} limit {preview_rows}").df()
     columns = conn.execute(f"describe {table}").fetchall()
+    counted = {}
+    if count_rows:
+        counted["dagster/row_count"] = dg.MetadataValue.int(
+            int(conn.execute(f"select count(*) from {table}").fetchone()[0]))
     return {
-        "dagster/row_count": dg.MetadataValue.int(int(count)),
+        **counted,
         "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if not preview.empty
                                        else "(empty)"),
         "dagster/column_schema": dg.TableSchema(

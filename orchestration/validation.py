@@ -160,6 +160,14 @@ def _row_rule_check(label: str, rule, gx_result, frame) -> dict:
             "examples": examples[:5], "per_file": True}
 
 
+def _examples(gx_result: dict) -> list:
+    """Up to five unexpected values, with their index columns when the batch names them."""
+    indexed = gx_result.get("partial_unexpected_index_list")
+    if indexed:
+        return [", ".join(f"{k} {v}" for k, v in row.items()) for row in indexed[:5]]
+    return list(gx_result.get("partial_unexpected_list") or [])[:5]
+
+
 def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
               docs_dir: Path | None = None, progress=None) -> SuiteResult:
     """Validate every batch of ``suite``; with ``docs_dir``, update Data Docs there too.
@@ -188,8 +196,11 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
             gx_suite.add_expectation(expectation)
         validation = _replace(context.validation_definitions,
                               gx.ValidationDefinition(name=name, data=definition, suite=gx_suite))
+        # `index: [columns]` in a batch: GX reports the unexpected rows by those columns
+        fmt = ({"result_format": "SUMMARY", "unexpected_index_column_names": batch["index"]}
+               if batch.get("index") else "SUMMARY")
         checkpoint = _replace(context.checkpoints, gx.Checkpoint(
-            name=name, validation_definitions=[validation], actions=actions))
+            name=name, validation_definitions=[validation], actions=actions, result_format=fmt))
         run = checkpoint.run(batch_parameters={"dataframe": frame})
         for outcome in run.run_results.values():
             for r in outcome.results:
@@ -204,7 +215,7 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
                     "success": bool(r.success),
                     "unexpected_count": r.result.get("unexpected_count"),
                     "observed_value": r.result.get("observed_value"),
-                    "examples": list(r.result.get("partial_unexpected_list") or [])[:5],
+                    "examples": _examples(r.result),
                 })
         result.success &= bool(run.success)
     return result

@@ -73,3 +73,11 @@
     (cast({{ usd_sum }} as double)
      + case when {{ cny_sum }} <> 0 then {{ safe_divide('cast(' ~ cny_sum ~ ' as double)', cny_per_usd) }} else 0 end)
 {%- endmacro %}
+
+{#- sum(x) as a double that does not depend on the order the rows arrive in (parallel
+    joins and scans change it from run to run, and double addition is not associative):
+    each term is rounded to 1e-16 and the terms are added exactly as DECIMAL(38,16)
+    (|sum| < 1e22), so the same inputs give the same bits. `over` makes it a window sum. -#}
+{% macro exact_sum(expression, over=none) -%}
+    cast(sum(cast({{ expression }} as decimal(38, 16))){% if over is not none %} over ({{ over }}){% endif %} as double)
+{%- endmacro %}

@@ -6,13 +6,13 @@
         select
             family_id,
             year,
-            export_intensity / sum(export_intensity) over (partition by family_id, year)
+            export_intensity / {{ exact_sum('export_intensity', over='partition by family_id, year') }}
                 * income as term
         from {{ intensity }}
     ),
 
     yearly as (
-        select family_id, year, sum(term) as prody, count(*) as n_exporters
+        select family_id, year, {{ exact_sum('term') }} as prody, count(*) as n_exporters
         from weighted
         group by family_id, year
     ),

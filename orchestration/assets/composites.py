@@ -49,7 +49,9 @@ def compute_composites(read: Callable[[str, str], pd.DataFrame], lake: Path
 
 
 def duckdb_reader(conn: duckdb.DuckDBPyConnection) -> Callable[[str, str], pd.DataFrame]:
-    return lambda schema, table: conn.execute(f'select * from {schema}."{table}"').df()
+    """Tables in a fixed row order: the PCA's sums follow the rows, so the composites must not
+    depend on the order a parallel build happened to store them in."""
+    return lambda schema, table: conn.execute(f'select * from {schema}."{table}" order by all').df()
 
 
 OUTPUTS = get_asset_keys_by_output_name_for_source([medtrade_dbt_panel], "composites")

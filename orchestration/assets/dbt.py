@@ -54,8 +54,10 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
         for event in events:
             if isinstance(event, dg.Output):
                 key = context.asset_key_for_output(event.output_name)
+                node = invocation.manifest["nodes"].get(event.metadata["unique_id"].value, {})
+                is_view = node.get("config", {}).get("materialized") == "view"
                 try:
-                    extra = table_metadata(conn, ".".join(key.path))
+                    extra = table_metadata(conn, ".".join(key.path), count_rows=not is_view)
                 except Exception as exc:  # a relation dbt did not build (e.g. a failure)
                     context.log.warning(f"no metadata for {key.to_user_string()}: {exc}")
                     extra = {}

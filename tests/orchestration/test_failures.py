@@ -64,6 +64,9 @@ def test_a_year_that_loses_a_province_fails_its_check_before_publishing(slice_ro
         path.write_bytes(original)
     assert ran.returncode == 1
     assert "gx_raw__customs_exports" in ran.stderr + ran.stdout
+    assert ("raw.customs_exports [provinces per year (a year that loses provinces fails)]: "
+            "expect_column_values_to_be_between(n_provinces) failed: 1 unexpected, "
+            "e.g. n_provinces 30, year 2022") in ran.stderr
     assert digest(published(slice_root)) == before
 
 

@@ -21,6 +21,7 @@ SUITE = {
          "per_file": {"files": "select distinct source_file, file_hash from main.t",
                       "query": "select year, c from {file} group by year, c"},
          "query": "select year, count(distinct c) as n from per_file group by year",
+         "index": ["year"],
          "expectations": [{"expect_column_values_to_be_between":
                            {"column": "n", "min_value": 2, "max_value": 2}}]},
     ],
@@ -61,7 +62,7 @@ def test_every_row_is_counted_and_failures_name_file_row_and_column(tmp_path):
     assert between["examples"] == ["f2.csv, row 7, column 'x': '-1.0'",
                                    "f2.csv, row 9, column 'x': '-1.0'"]
     per_year = [c for c in result.failures() if c["batch"] == "per year"]
-    assert per_year and per_year[0]["examples"] == [3]  # a, b and z in 2022
+    assert per_year and per_year[0]["examples"] == ["n 3, year 2022"]  # a, b and z
     lines = failure_lines(result)
     assert any("main.t [rows]: expect_column_values_to_be_in_set(c) failed: 1 unexpected, "
                "e.g. f2.csv, row 11, column 'c': 'z'" in line for line in lines)

@@ -11,7 +11,7 @@ final as (
     select
         standardised.province_code,
         standardised.year,
-        sum(weights.weight * standardised.standardised) as digde
+        {{ exact_sum('weights.weight * standardised.standardised') }} as digde
     from standardised
     inner join weights on weights.indicator_code = standardised.indicator_code
     group by standardised.province_code, standardised.year

@@ -8,14 +8,14 @@ shares as (
     select
         indicator_code,
         n_rows,
-        standardised / sum(standardised) over (partition by indicator_code) as p
+        standardised / {{ exact_sum('standardised', over='partition by indicator_code') }} as p
     from standardised
 ),
 
 entropy as (
     select
         indicator_code,
-        -sum({{ x_ln_x('p') }}) / ln(max(n_rows)) as entropy
+        -{{ exact_sum(x_ln_x('p')) }} / ln(max(n_rows)) as entropy
     from shares
     group by indicator_code
 ),
@@ -25,7 +25,7 @@ final as (
         indicator_code,
         entropy,
         1 - entropy as divergence,
-        (1 - entropy) / sum(1 - entropy) over () as weight
+        (1 - entropy) / {{ exact_sum('1 - entropy', over='') }} as weight
     from entropy
 )
 

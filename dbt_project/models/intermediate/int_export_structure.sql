@@ -16,7 +16,7 @@ prody as (
 ),
 
 totals as (
-    select province_code, year, sum(value_usd) as exports_usd, count(*) as n_products
+    select province_code, year, {{ exact_sum('value_usd') }} as exports_usd, count(*) as n_products
     from families
     group by province_code, year
 ),
@@ -36,8 +36,8 @@ structure as (
     select
         shares.province_code,
         shares.year,
-        sum(shares.share * shares.share) as hhi,
-        sum(shares.share * prody.prody) as expy,
+        {{ exact_sum('shares.share * shares.share') }} as hhi,
+        {{ exact_sum('shares.share * prody.prody') }} as expy,
         max(prody.prody_variant) as prody_variant
     from shares
     left join prody on prody.family_id = shares.family_id and prody.year = shares.year

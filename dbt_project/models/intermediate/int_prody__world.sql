@@ -10,13 +10,13 @@ income as (
 ),
 
 totals as (
-    select country, year, sum(export_value_usd) as total_exports_usd
+    select country, year, {{ exact_sum('export_value_usd') }} as total_exports_usd
     from trade
     group by country, year
 ),
 
 basket as (
-    select trade.country, trade.year, families.family_id, sum(trade.export_value_usd) as value_usd
+    select trade.country, trade.year, families.family_id, {{ exact_sum('trade.export_value_usd') }} as value_usd
     from trade
     inner join {{ ref('int_hs_families') }} as families
         on families.hs_revision = trade.hs_revision and families.hs6 = trade.hs6
