@@ -29,7 +29,7 @@ from benchmarks.large_customs import write_large_customs
 from benchmarks.proctree import cli_step_times, measure
 
 YEAR = 2022
-TARGET_S, TARGET_MB, RATIO = 90.0, 2000.0, 1.3
+TARGET_S, TARGET_MB, RATIO, PUBLISH_S = 90.0, 2000.0, 1.3, 5.0
 REPO = Path(__file__).resolve().parents[1]
 SHAPES = ("csv", "parquet", "csv20", "gb18030")
 
@@ -114,6 +114,11 @@ def report(label: str, wall: float, peak: float, out: str) -> None:
         in_steps = sum(sec for _, sec in steps)
         print(f"  where the time goes (s): {shown}; all steps {in_steps:.1f} s, outside the "
               f"run (start-up, imports, definitions) {wall - in_steps:.1f} s", flush=True)
+        publish = dict(steps).get("published__warehouse")
+        if publish is not None:
+            verdict = "met" if publish < PUBLISH_S else f"MISSED by {publish - PUBLISH_S:.1f} s"
+            print(f"  publish: {publish:.1f} s (target < {PUBLISH_S:.0f} s whatever the size of "
+                  f"raw: {verdict})", flush=True)
 
 
 def real_size(root: Path, rows: int, shapes: list[str], cache: Path) -> None:
@@ -131,23 +136,23 @@ def real_size(root: Path, rows: int, shapes: list[str], cache: Path) -> None:
 
 def scaling(root: Path, cache: Path, rows: int = 10_000_000, years=range(2013, 2023)) -> None:
     """Reloading one year with ten real-size years loaded vs with that year alone."""
+    # The large file sits beside the year's default file (its keys carry region codes, the
+    # default file's do not): with synthetic files alone every province would trade with
+    # every partner, a constant resilience indicator the PCA refuses.
     def prepare(folder: Path, load_years) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
         medtrade(folder, "demo-data")
         for year in load_years:
-            target = folder / "landing" / "customs" / str(year)
-            shutil.rmtree(target)
-            target.mkdir()
             src = cache / f"customs_{year}_{rows}.csv"
             if not src.exists():
                 write_large_customs(src, rows, year, "csv")
-            os.link(src, target / src.name)
+            os.link(src, folder / "landing" / "customs" / str(year) / "large.csv")
         medtrade(folder, "run")
 
-    def change(folder: Path) -> None:  # a revised 2022 file: one more row
-        target = folder / "landing" / "customs" / str(YEAR)
-        shutil.rmtree(target)
-        target.mkdir()
-        write_large_customs(target / "revised.csv", rows + 1, YEAR, "csv")
+    def change(folder: Path) -> None:  # a revised 2022 release: one more row
+        target = folder / "landing" / "customs" / str(YEAR) / "large.csv"
+        target.unlink()
+        write_large_customs(target, rows + 1, YEAR, "csv")
 
     alone, full = root / "one_year", root / "ten_years"
     prepare(alone, [YEAR])

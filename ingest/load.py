@@ -355,25 +355,33 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
 
 
 def _customs_overlaps(conn, stored: dict[str, Path]) -> list[Reject]:
-    """Two files of one year must not both hold a row key: the year would count it twice."""
+    """Two files of one year must not both hold a row key: the year would count it twice.
+
+    Memory-bounded: the clashing keys are found by a plain aggregate (DuckDB spills it),
+    at most 50 of them, and only their rows are read back."""
     listed = ", ".join(customs_lake.sql_path(p) for p in stored.values())
-    groups = conn.execute(f"""
-        select list(source_file order by source_file), list(file_hash order by source_file),
-               list(source_row order by source_file), min(hs_code)
-        from read_parquet([{listed}])
-        group by {KEY}
-        having count(distinct source_file) > 1
-        order by min(source_file), min(source_row) limit 50""").fetchall()
+    names = [k.strip() for k in KEY.split(",")]
+    same = " and ".join(f"r.{k} is not distinct from d.{k}" for k in names)
+    rows = conn.execute(f"""
+        with clashes as (
+            select {KEY} from read_parquet([{listed}])
+            group by {KEY} having count(distinct source_file) > 1
+            order by {KEY} limit 50)
+        select r.source_file, r.file_hash, r.source_row, r.hs_code, {', '.join(f'd.{k}' for k in names)}
+        from read_parquet([{listed}]) r join clashes d on {same}
+        order by {', '.join(f'd.{k}' for k in names)}, r.source_file, r.source_row""").fetchall()
+    groups: dict[tuple, list] = {}
+    for f, h, r, hs, *key in rows:
+        groups.setdefault(tuple(key), []).append((f, h, r, hs))
     rejects = []
-    for files, hashes, rows, hs in groups:
-        for i, (f, h, r) in enumerate(zip(files, hashes, rows)):
-            others = ", ".join(f"{o} row {orow}" for j, (o, orow) in enumerate(zip(files, rows))
-                               if j != i)
+    for members in groups.values():
+        for f, h, r, hs in members:
+            others = ", ".join(f"{o} row {orow}" for o, _, orow, _ in members if (o, orow) != (f, r))
             rejects.append(Reject(
                 "customs", f, h, int(r), "商品编码/hs_code", hs,
                 f"the same (month, province, region code, HS code, partner, trade mode) is "
                 f"also in {others}; exports would be counted twice"))
-    return rejects
+    return sorted(rejects, key=lambda x: (x.source_file, x.source_row))
 
 
 def load_yearbook(conn, paths: DataPaths, *, force: bool = False) -> PartitionResult:

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from ingest import customs_lake
 from ingest.lake import export_raw_table, export_small_table
 from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, load_world,
                          load_yearbook)
@@ -61,6 +62,8 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
             context.log.info(f"customs {year}: "
                              + ("unchanged" if result.skipped_unchanged else f"{result.rows} rows"))
             results.append(result)
+        # the view holds absolute paths: re-point it every run (a moved data folder heals)
+        customs_lake.refresh_view(conn, paths.lake)
         _to_lake(context, warehouse, conn, None)
         meta = table_metadata(conn, "raw.customs_exports")
     return dg.MaterializeResult(metadata={**meta, "input_files": _files_md(results),
