@@ -86,3 +86,17 @@ def test_results_are_kept_per_file_and_only_new_files_are_evaluated(tmp_path):
                         "order by 1").fetchall()
     assert kept == [("h1",), ("h3",)]  # the replaced file's results are gone
     conn.close()
+
+
+def test_a_view_over_a_changing_file_list_keeps_its_results(tmp_path):
+    """The raw view lists its Parquet files; a load changes the list, not the rules."""
+    from orchestration.per_file import _definition
+    conn = duckdb.connect()
+    for files in (["a.parquet"], ["a.parquet", "b.parquet"]):
+        listed = ", ".join(f"'{tmp_path / f}'" for f in files)
+        for f in files:
+            conn.execute(f"copy (select 1 as x) to '{tmp_path / f}' (format parquet)")
+        conn.execute(f"create or replace view v as select * from read_parquet([{listed}])")
+        assert _definition(conn, "main.v") == "parquet files listed by the loader"
+    conn.execute("create or replace view w as select x + 1 as y from v")
+    assert "x + 1" in _definition(conn, "main.w")
