@@ -1,21 +1,10 @@
-import duckdb
 import pytest
 
 from ingest.errors import IngestError
-from ingest.load import ensure_raw_schema, load_customs_year, load_yearbook
-from ingest.paths import DataPaths
+from ingest.load import load_customs_year, load_yearbook
 from tests.ingest.helpers import write
 
 CUSTOMS = "year,province,hs_code,value_usd\n2015,浙江,30049090,10\n2015,广东,90189090,20\n"
-
-
-@pytest.fixture
-def env(tmp_path):
-    paths = DataPaths.from_dir(tmp_path).ensure()
-    conn = duckdb.connect(str(paths.build_db))
-    ensure_raw_schema(conn)
-    yield paths, conn
-    conn.close()
 
 
 def snapshot(conn):

@@ -1,25 +1,14 @@
 """The raw key is the finest grain a file has: customs region codes stay apart; the same
 full key in two files is double counting, named with both files."""
-import duckdb
 import pytest
 
 from ingest.errors import IngestError
-from ingest.load import ensure_raw_schema, load_customs_year
-from ingest.paths import DataPaths
+from ingest.load import load_customs_year
 from tests.ingest.helpers import write
 
 HEADER = "数据年月,注册地编码,商品编码,贸易伙伴名称,贸易方式名称,美元\n"
 SHENZHEN = "201503,44031,30049090,美国,一般贸易,100\n"
 GUANGZHOU = "201503,44011,30049090,美国,一般贸易,250\n"
-
-
-@pytest.fixture
-def env(tmp_path):
-    paths = DataPaths.from_dir(tmp_path).ensure()
-    conn = duckdb.connect(str(paths.build_db))
-    ensure_raw_schema(conn)
-    yield paths, conn
-    conn.close()
 
 
 def rows(conn):

@@ -186,7 +186,6 @@ def test_kp_statistics_under_iid_equal_anderson_and_cragg_donald(mroz):
 
 def test_clustered_rk_wald_f_uses_ivreg2s_cluster_scaling(mroz):
     """Clustered: F = W/(N-1) * (N-L) * (G-1)/G / L2 (ivreg2), not W/N * (N-L)/N-based."""
-    from stats.fe import cluster_meat  # noqa: F401  (the meat kp_rk uses)
     from stats.iv import kp_rk
     from stats.panel import group_codes
     data = mroz.assign(cl=mroz["age"] // 3)
