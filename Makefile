@@ -3,7 +3,6 @@
 SHELL := /bin/bash
 UV_VERSION := 0.13.8
 UV := python3 -m uv
-export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_LINK_MODE := copy
 # Compile every installed module once at install: with PYTHONDONTWRITEBYTECODE set (as on
 # these machines) Python would otherwise recompile ~1000 modules in every command (~2 s each
@@ -35,8 +34,16 @@ setup-spark:  ## the Spark engine: Java 17 from Debian, then pyspark and dbt-spa
 	$(UV) sync --frozen --extra dev --extra spark
 	@touch $(SPARK_MARKER)
 
-manifest: setup  ## dbt parse -> dbt_project/target/manifest.json (read by Dagster)
+# dbt parse only when the project changed since the manifest was written (Make compares
+# the files' times), so a run on unchanged code pays no parse.
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f) dbt_project/dbt_project.yml dbt_project/profiles.yml
+MANIFEST := dbt_project/target/manifest.json
+
+manifest: setup $(MANIFEST)  ## dbt parse -> dbt_project/target/manifest.json (read by Dagster)
+
+$(MANIFEST): $(DBT_SOURCES) uv.lock
 	$(DBT) parse --quiet $(DBT_FLAGS)
+	@touch $(MANIFEST)
 
 run: manifest  ## write the synthetic default data if no data are present, run everything, publish
 	$(UV) run --frozen medtrade demo-data --if-missing
@@ -45,8 +52,8 @@ run: manifest  ## write the synthetic default data if no data are present, run e
 test: manifest  ## the test suite (what CI runs)
 	$(UV) run --frozen pytest
 
-ui: manifest  ## Dagster UI on http://127.0.0.1:3000
-	$(UV) run --frozen dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+ui: manifest  ## Dagster UI on http://127.0.0.1:3000 (run history of the data folder)
+	$(UV) run --frozen medtrade ui
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache

@@ -19,13 +19,14 @@ def default_panel():
     if not db.exists():
         import dagster as dg
 
-        from ingest.demo_data import write_demo_data
+        from ingest.generator.data import write_demo_data
         from ingest.paths import DataPaths
+        from ingest.settings import Settings
         from orchestration.definitions import build_definitions
         from orchestration.partitions import landing_range_tags
         paths = DataPaths.from_dir(tempfile.mkdtemp(prefix="medtrade-bench-")).ensure()
         write_demo_data(paths, progress=lambda m: None)
-        build_definitions(str(paths.root)).get_job_def("medtrade_pipeline").execute_in_process(
+        build_definitions(Settings(paths.root)).resolve_job_def("medtrade_pipeline").execute_in_process(
             instance=dg.DagsterInstance.ephemeral(), tags=landing_range_tags(paths))
         db = paths.published_db
     conn = duckdb.connect(str(db), read_only=True)

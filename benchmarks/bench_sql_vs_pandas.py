@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._common import machine, timed
-from ingest.paths import SEEDS_DIR
+from ingest.seeds import seed_frame
 from ingest.products import hs_families
 from stats.indices import expy, hhi, prody
 
@@ -30,15 +30,15 @@ TARGET = 5.0
 
 
 def make_data(conn, rows: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    cand = pd.read_csv(SEEDS_DIR / "ref_hs6_healthcare_candidates.csv", dtype=str)
-    fam = hs_families(cand, pd.read_csv(SEEDS_DIR / "ref_hs_correlation_2012_2017.csv", dtype=str),
-                      pd.read_csv(SEEDS_DIR / "ref_hs_correlation_2017_2022.csv", dtype=str))
+    cand = seed_frame("ref_hs6_healthcare_candidates")
+    fam = hs_families(cand, seed_frame("ref_hs_correlation_2012_2017"),
+                      seed_frame("ref_hs_correlation_2017_2022"))
     fam = fam[fam["revision"] == "HS2017"][["hs6", "family_id"]].reset_index(drop=True)
     inside = [h + s for h in fam["hs6"] for s in ("00", "90")]
     outside = [f"{ch:02d}{h:02d}{s:02d}00" for ch in (61, 84, 85) for h in range(1, 60)
                for s in (10, 90)]
     codes = inside + outside
-    provinces = pd.read_csv(SEEDS_DIR / "ref_provinces.csv", dtype=str)["code"].tolist()
+    provinces = seed_frame("ref_provinces")["code"].tolist()
     rng = np.random.default_rng(7)
     income = pd.DataFrame([(p, y, float(rng.uniform(30_000, 150_000)))
                            for p in provinces for y in YEARS],

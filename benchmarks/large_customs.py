@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from ingest.paths import SEEDS_DIR
+from ingest.seeds import seed_frame
 
 MONTHS, TRADE_MODES, PARTNERS = 12, ["10", "12", "14", "15", "33", "39"], 200
 HEADER = ["数据年月", "注册地编码", "商品编码", "贸易伙伴编码", "贸易方式", "美元"]
@@ -28,7 +27,7 @@ HEADER = ["数据年月", "注册地编码", "商品编码", "贸易伙伴编码
 
 def _hs_codes(year: int, n: int) -> list[str]:
     """n 8-digit codes: about half from the healthcare basket, half from other chapters."""
-    basket = pd.read_csv(SEEDS_DIR / "ref_hs6_healthcare_candidates.csv", dtype=str)
+    basket = seed_frame("ref_hs6_healthcare_candidates")
     revision = "in_HS2022" if year >= 2022 else "in_HS2017" if year >= 2017 else "in_HS2012"
     inside = [h + s for h in basket.loc[basket[revision] == "True", "hs6"] for s in ("00", "90")]
     outside = [f"{ch:02d}{h:02d}{s:02d}00" for ch in (61, 84, 85, 94)
@@ -40,7 +39,7 @@ def _hs_codes(year: int, n: int) -> list[str]:
 
 def write_large_customs(path: Path, rows: int, year: int, fmt: str = "csv") -> dict:
     """Write ``rows`` export rows of ``year`` to ``path`` (csv or parquet)."""
-    provinces = pd.read_csv(SEEDS_DIR / "ref_provinces.csv", dtype=str)["code"].str[:2] + "000"
+    provinces = seed_frame("ref_provinces")["code"].str[:2] + "000"
     n_hs = math.ceil(rows / (MONTHS * len(provinces) * len(TRADE_MODES) * PARTNERS))
     hs = _hs_codes(year, n_hs)
     if len(hs) < n_hs:

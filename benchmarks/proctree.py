@@ -61,7 +61,7 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
     return proc.returncode, time.perf_counter() - start, peak[0], out
 
 
-STEP_LINE = re.compile(r"^  step (\S+): ([0-9.]+) s$", re.M)
+STEP_LINE = re.compile(r"^\[\s*[\d.]+ s\]\s+(?:done|FAILED): (\S+) \(([\d.]+) s\)$", re.M)
 
 
 def cli_step_times(output: str) -> list[tuple[str, float]]:

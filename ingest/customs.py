@@ -20,7 +20,9 @@ from ingest.customs_lake import LAKE_COMPRESSION, TYPED_SELECT, sql_path
 from ingest.customs_source import CustomsSource, source_from_grid
 from ingest.customs_source import quote as _q
 from ingest.errors import Reject
-from ingest.reference import _read_seed, province_lookup
+from ingest.numbers import sql_number
+from ingest.reference import province_lookup
+from ingest.seeds import seed_rows
 from ingest.readers import Grid
 
 
@@ -59,12 +61,6 @@ def _match_columns(header: list[str]) -> dict[str, str]:
     return found
 
 
-def parse_number(text: pd.Series) -> pd.Series:
-    """'1,234.5' -> 1234.5; anything else non-numeric -> NaN."""
-    cleaned = text.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
-    return pd.to_numeric(cleaned.str.strip(), errors="coerce")
-
-
 class _Rejector:
     def __init__(self, source_file: str, file_hash: str):
         self.source_file, self.file_hash = source_file, file_hash
@@ -93,14 +89,9 @@ def _text(column: str | None) -> str:
     return f"coalesce(trim({_q(column)}), '')" if column else "''"
 
 
-def _number(expr: str) -> str:
-    """SQL twin of parse_number: '1,234.5' -> 1234.5; anything else -> NULL."""
-    return f"try_cast(replace(replace({expr}, ',', ''), '，', '') as double)"
-
-
 def _money(expr: str) -> str:
     """A value as DECIMAL(18,2), exact at the cent, so sums do not depend on their order."""
-    return f"try_cast({_number(expr)} as decimal(18,2))"
+    return f"try_cast({sql_number(expr)} as decimal(18,2))"
 
 
 @dataclass
@@ -134,7 +125,7 @@ def _typed(cols: dict[str, str]) -> _Typed:
     period = _text(cols["period"]) if "period" in cols else None
     year_text = _text(cols["year"]) if "year" in cols else f"substr({period}, 1, 4)"
     month = f"try_cast(substr({period}, 5, 2) as integer)" if period else "cast(null as integer)"
-    quantity = _number(_text(cols["quantity"])) if "quantity" in cols else "cast(null as double)"
+    quantity = sql_number(_text(cols["quantity"])) if "quantity" in cols else "cast(null as double)"
     flow = f"lower({_text(cols['flow'])})" if "flow" in cols else "'export'"
     # the 5-digit customs region code, when the file has one (the code column, else the
     # province column): part of the row key, so two regions of a province stay two rows
@@ -157,7 +148,7 @@ def _province_labels(conn, name: str) -> None:
     for an equality join; anything else is left to the exact path."""
     lookup = province_lookup()
     pairs = dict(lookup.by_label)
-    for row in _read_seed("ref_provinces"):
+    for row in seed_rows("ref_provinces"):
         for label in [row["name_zh"], row["short_zh"], row["name_en"], *row["alt_names"].split("|")]:
             if label and lookup.code_for(label) == row["code"]:
                 pairs[label] = row["code"]

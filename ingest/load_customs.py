@@ -37,9 +37,9 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
     """
     say = progress or (lambda _msg: None)
     files = landing_files(paths.customs / str(year))
-    say(f"customs {year}: hashing {len(files)} file(s)")
     result = partition_result(conn, paths, "customs", str(year), files, force)
     if result.skipped_unchanged:
+        say(f"customs {year}: {len(files)} file(s) unchanged since the last load; kept")
         return result
     unique, rejects, seen = [], [], {}
     for path, (rel, digest) in zip(files, result.files):

@@ -10,6 +10,7 @@ from typing import Callable
 from ingest.errors import rejects_frame
 from ingest.hash_cache import hashes as file_hashes
 from ingest.paths import DataPaths
+from ingest.transaction import transaction
 
 
 @dataclass
@@ -38,8 +39,7 @@ def replace_partition(conn, table: str | None, where: str, params: list,
     names the file each source file was stored as (customs), ``after`` runs last inside
     the transaction (customs: the raw view is pointed at the recorded files)."""
     stored = stored or {}
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         if table:
             conn.execute(f"delete from {table} where {where}", params)
         counts = insert()
@@ -52,26 +52,21 @@ def replace_partition(conn, table: str | None, where: str, params: list,
                            stored.get(f)] for f, h in result.files])
         if after:
             after()
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
     result.rows = sum(counts.values())
 
 
 def record_rejects(conn, source: str, partition_key: str, files, rejects, now) -> None:
     """Quarantine the batch's rejects, replacing earlier ones for the same files."""
     names = [f for f, _ in files]
-    conn.execute("begin transaction")
-    if names:
-        conn.execute("delete from quality.rejected_rows where source = ? and source_file in "
-                     f"({', '.join('?' * len(names))})", [source, *names])
-    if rejects:
-        frame = rejects_frame(rejects).assign(partition_key=partition_key, rejected_at=now)
-        conn.register("rejects", frame)
-        conn.execute("insert into quality.rejected_rows by name select * from rejects")
-        conn.unregister("rejects")
-    conn.execute("commit")
+    with transaction(conn):
+        if names:
+            conn.execute("delete from quality.rejected_rows where source = ? and source_file in "
+                         f"({', '.join('?' * len(names))})", [source, *names])
+        if rejects:
+            frame = rejects_frame(rejects).assign(partition_key=partition_key, rejected_at=now)
+            conn.register("rejects", frame)
+            conn.execute("insert into quality.rejected_rows by name select * from rejects")
+            conn.unregister("rejects")
 
 
 def partition_result(conn, paths: DataPaths, source: str, partition_key: str,

@@ -1,21 +1,14 @@
 """Reference facts the loader needs, read from the project's dbt seeds (one source of truth)."""
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from ingest.paths import SEEDS_DIR
+from ingest.seeds import seed_rows
 
 AGGREGATE_NAMES = {"全国", "中国", "national", "china", "total", "合计", "全国合计"}
-
-
-def _read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]]:
-    with open(seeds_dir / f"{name}.csv", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def clean_label(text: str) -> str:
@@ -51,7 +44,7 @@ class ProvinceLookup:
 def province_lookup() -> ProvinceLookup:
     labels: dict[str, str] = {}
     codes = set()
-    for row in _read_seed("ref_provinces"):
+    for row in seed_rows("ref_provinces"):
         code = row["code"]
         codes.add(code)
         names = [row["name_zh"], row["short_zh"], row["name_en"], *row["alt_names"].split("|")]
@@ -76,7 +69,7 @@ class Indicator:
 def indicator_catalogue() -> dict[str, Indicator]:
     """Yearbook series (kind = input) keyed by every label that may name them."""
     by_label: dict[str, Indicator] = {}
-    for row in _read_seed("indicator_catalogue"):
+    for row in seed_rows("indicator_catalogue"):
         if row["kind"] != "input":
             continue
         ind = Indicator(row["code"], row["name_zh"], row["name_en"], row["unit"],

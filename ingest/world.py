@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ingest.customs import parse_number
+from ingest.numbers import parse_number
 from ingest.errors import Reject
 from ingest.readers import Grid, grid_to_frame
 

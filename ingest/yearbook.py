@@ -12,9 +12,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ingest.customs import parse_number
+from ingest.numbers import parse_number
 from ingest.errors import Reject
-from ingest.paths import SEEDS_DIR
+from ingest.seeds import seed_path
 from ingest.reference import Indicator, clean_label, find_indicator, province_lookup
 from ingest.readers import Grid, grid_to_frame
 
@@ -35,7 +35,7 @@ RAW_COLUMNS = ["province_code", "province_raw", "year", "indicator_code", "indic
 
 @lru_cache(maxsize=1)
 def unit_families() -> dict[str, str]:
-    with open(SEEDS_DIR / "unit_conversions.csv", encoding="utf-8") as fh:
+    with open(seed_path("unit_conversions"), encoding="utf-8") as fh:
         return {row["unit"]: row["family"] for row in csv.DictReader(fh)}
 
 

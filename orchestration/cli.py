@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import time
+import warnings
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from ingest.paths import DATA_DIR_ENV, ENGINE_ENV, ENGINES, REPO_ROOT, DataPaths, active_engine
+from ingest.paths import DataPaths
+from ingest.settings import (DATA_DIR_ENV, DBT_EXECUTABLE, DBT_PROJECT_DIR, ENGINE_ENV, ENGINES,
+                             MEMORY_LIMIT_ENV, REPO_ROOT, Settings)
 
-DAGSTER_HOME = REPO_ROOT / ".dagster_home"
+INSTANCE_SETTINGS = REPO_ROOT / "dagster.yaml"
 
 
 def parse_years(text: str) -> list[int]:
@@ -21,22 +27,30 @@ def parse_years(text: str) -> list[int]:
     return sorted(set(years))
 
 
-def _configure(args) -> DataPaths:
-    paths = DataPaths.from_dir(args.data_dir)
-    os.environ[DATA_DIR_ENV] = str(paths.root)
-    os.environ.setdefault("DAGSTER_HOME", str(DAGSTER_HOME))
-    return paths
+def _settings(args) -> Settings:
+    return Settings.from_env(args.data_dir, getattr(args, "engine", None))
+
+
+def dagster_home(paths: DataPaths) -> Path:
+    """Run history per data folder (<data>/dagster/), with the project's instance settings:
+    the UI's "latest materialization" of an asset always belongs to this data folder."""
+    home = paths.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "dagster.yaml"
+    text = INSTANCE_SETTINGS.read_text(encoding="utf-8")
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return home
 
 
 def ensure_manifest() -> None:
     """dbt parse when the manifest is missing (a fresh clone run without make)."""
     from orchestration.project import dbt_project
-    if dbt_project.manifest_path.exists():
+    if dbt_project().manifest_path.exists():
         return
     print("preparing the dbt manifest (dbt parse) ...", flush=True)
-    dbt = Path(sys.executable).with_name("dbt")
-    subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", "."],
-                   cwd=dbt_project.project_dir, check=True)  # same cwd as Dagster's dbt runs
+    subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", "."],
+                   cwd=DBT_PROJECT_DIR, check=True)  # same cwd as Dagster's dbt runs
 
 
 def has_landing_data(paths: DataPaths) -> bool:
@@ -44,15 +58,15 @@ def has_landing_data(paths: DataPaths) -> bool:
 
 
 def cmd_demo_data(args) -> int:
-    from ingest.demo_data import write_demo_data
-    paths = _configure(args)
+    from ingest.generator.data import write_demo_data
+    paths = _settings(args).paths.ensure()
     if args.if_missing and has_landing_data(paths):
         print(f"landing data already present in {paths.landing}; nothing written")
         return 0
     years = parse_years(args.years)
     write_demo_data(paths, years, seed=args.seed, progress=lambda m: print(f"  {m}", flush=True))
     if args.world:
-        from ingest.demo_world import write_world_demo
+        from ingest.generator.world import write_world_demo
         write_world_demo(paths, [years[0] - 1, *years], seed=args.seed)
         print(f"  world trade files in {paths.world}")
     print(f"wrote SYNTHETIC default data for {years[0]}-{years[-1]} to {paths.landing}")
@@ -60,34 +74,39 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_run(args) -> int:
-    paths = _configure(args).ensure()
+    settings = _settings(args)
+    paths = settings.paths.ensure()
     if not has_landing_data(paths):
         print(f"no customs files in {paths.customs}; run `medtrade demo-data` or add files",
               file=sys.stderr)
         return 2
-    from orchestration.engine import spark_missing
-    engine = active_engine(args.engine)
-    os.environ[ENGINE_ENV] = engine
-    if engine == "spark" and (why := spark_missing()):
+    from ingest.warehouse.spark import spark_missing
+    if settings.engine == "spark" and (why := spark_missing()):
         print(f"the spark engine is not available: {why}", file=sys.stderr)
         return 2
-    ensure_manifest()
-    import dagster as dg
-
-    from orchestration.definitions import build_definitions
-    DAGSTER_HOME.mkdir(exist_ok=True)
-    defs = build_definitions(str(paths.root), engine)
-    job = defs.get_job_def("medtrade_pipeline")
-    print(f"running the pipeline on {paths.landing} with the {engine} engine (Dagster run history: "
-          f"{os.environ['DAGSTER_HOME']})", flush=True)
-    from orchestration.partitions import landing_range_tags, range_tags
     years = parse_years(args.years) if getattr(args, "years", None) else None
-    tags = range_tags(years[0], years[-1]) if years else landing_range_tags(paths)
-    instance = dg.DagsterInstance.get()
-    result = job.execute_in_process(
-        instance=instance, raise_on_error=False, tags=tags,
-        run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
-    print_step_times(instance, result.run_id)
+    log_file = paths.logs / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    print(f"medtrade: {'loading customs ' + args.years + ' and rebuilding' if years else 'running the pipeline'}"
+          f" on {paths.landing} ({settings.engine} engine)\n  full log: {log_file}", flush=True)
+    started = time.perf_counter()
+    ensure_manifest()
+    with _console(args.verbose, log_file):
+        import dagster as dg
+
+        from orchestration.definitions import build_definitions
+        from orchestration.partitions import landing_range_tags, range_tags
+        defs = build_definitions(settings)
+        job = defs.resolve_job_def("medtrade_pipeline")
+        tags = range_tags(years[0], years[-1]) if years else landing_range_tags(paths)
+        instance = dg.DagsterInstance.from_config(str(dagster_home(paths)))
+        loggers = {"medtrade_file": {"config": {"path": str(log_file)}}}
+        if args.verbose:
+            loggers["console"] = {"config": {"log_level": args.log_level}}
+        else:
+            loggers["medtrade_progress"] = {"config": {"total_steps": len(job.nodes)}}
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
+                                        run_config={"loggers": loggers})
     if not result.success:
         for event in result.all_events:
             if event.event_type_value == "ASSET_CHECK_EVALUATION":
@@ -101,32 +120,44 @@ def cmd_run(args) -> int:
                 while error.cause is not None:  # the user-code error under Dagster's wrapper
                     error = error.cause
                 print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
-        print("the published warehouse was not changed", file=sys.stderr)
+        print(f"the published warehouse was not changed; full log: {log_file}", file=sys.stderr)
         return 1
-    print(f"\nrun {result.run_id} succeeded\n"
+    print(f"\nrun {result.run_id[:8]} succeeded in {time.perf_counter() - started:.0f} s\n"
           f"  published warehouse (analysts): {paths.published_db}\n"
-          f"  build warehouse:                {paths.build_db}\n"
-          f"  results: tables results.estimates and results.model_stats; report in {paths.report}\n"
+          f"  report:  {paths.report / 'report.html'}\n"
           f"  query:   medtrade sql \"select * from results.estimates\"\n"
-          f"  UI:      make ui  (then open http://127.0.0.1:3000)")
+          f"  UI:      medtrade ui  (run history of this data folder: {paths.dagster_home})\n"
+          f"  log:     {log_file}")
     return 0
 
 
-def print_step_times(instance, run_id: str) -> None:
-    """Seconds per step of the run, from the run's event log (where the time went)."""
-    started, lines = {}, []
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None or event.step_key is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            started[event.step_key] = entry.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
-            lines.append((entry.timestamp - started[event.step_key], event.step_key))
-    if lines:
-        print("time per step:", flush=True)
-        for seconds, step in lines:
-            print(f"  step {step}: {seconds:.1f} s", flush=True)
+@contextmanager
+def _console(verbose: bool, log_file: Path):
+    """Quiet by default: what libraries print (dbt's lines, warnings, GX) goes to the log
+    file; the progress logger writes the step lines to the terminal (sys.__stdout__)."""
+    if verbose:
+        yield
+        return
+    with open(log_file, "a", encoding="utf-8") as fh, warnings.catch_warnings(), \
+            redirect_stdout(fh), redirect_stderr(fh):
+        warnings.simplefilter("default")
+        yield
+
+
+def cmd_ui(args) -> int:
+    """dagster dev on this data folder, with its own run history."""
+    settings = _settings(args)
+    paths = settings.paths.ensure()
+    ensure_manifest()
+    env = {**os.environ, "DAGSTER_HOME": str(dagster_home(paths)),
+           DATA_DIR_ENV: str(settings.data_dir), ENGINE_ENV: settings.engine,
+           MEMORY_LIMIT_ENV: settings.memory_limit}
+    dagster = str(Path(sys.executable).with_name("dagster"))
+    print(f"Dagster UI for {paths.root} on http://{args.host}:{args.port}", flush=True)
+    # Dagster's webserver ignores SIGINT/SIGTERM when started with SIGINT ignored: reset it
+    return subprocess.call([dagster, "dev", "-m", "orchestration.definitions", "-h", args.host,
+                            "-p", str(args.port)], env=env, cwd=REPO_ROOT,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _run_query(conn, query: str, fmt: str, output: str | None) -> int:
@@ -157,7 +188,7 @@ def _run_query(conn, query: str, fmt: str, output: str | None) -> int:
 def cmd_sql(args) -> int:
     """One query, or an interactive shell; always on the published copy, read-only."""
     import duckdb
-    paths = _configure(args)
+    paths = _settings(args).paths
     db = paths.published_db
     if not db.exists():
         print(f"no published warehouse at {db}; run `medtrade run` first", file=sys.stderr)
@@ -183,6 +214,15 @@ def cmd_sql(args) -> int:
         conn.close()
 
 
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=ENGINES, default=None,
+                        help=f"dbt engine (default: ${ENGINE_ENV} or duckdb)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print Dagster's full log (always written to the run's log file)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="console level with --verbose")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=None,
@@ -199,17 +239,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="do nothing when customs files are already present")
     demo.set_defaults(func=cmd_demo_data)
     run = sub.add_parser("run", parents=[common], help="run the whole pipeline in one Dagster run")
-    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
-    run.add_argument("--engine", choices=ENGINES, default=None,
-                     help=f"dbt engine (default: ${ENGINE_ENV} or duckdb)")
+    _run_options(run)
     run.set_defaults(func=cmd_run)
     load = sub.add_parser("load", parents=[common],
                           help="load (or reload) a range of customs years and rebuild, in one run")
     load.add_argument("--years", required=True, help="e.g. 2013-2022 or 2023")
-    load.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
-    load.add_argument("--engine", choices=ENGINES, default=None,
-                      help=f"dbt engine (default: ${ENGINE_ENV} or duckdb)")
+    _run_options(load)
     load.set_defaults(func=cmd_run)
+    ui = sub.add_parser("ui", parents=[common], help="the Dagster UI on this data folder")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
     sql = sub.add_parser("sql", parents=[common], help="query the published warehouse read-only")
     sql.add_argument("query", nargs="?", help="SQL; omit for an interactive shell")
     sql.add_argument("--format", choices=["table", "csv"], default="table")

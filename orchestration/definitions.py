@@ -1,40 +1,54 @@
-"""Dagster definitions for medtrade: gathered from small modules."""
+"""Dagster definitions for medtrade, built from one Settings object.
+
+`medtrade run` builds its Settings from the command line and calls build_definitions;
+`dagster dev -m orchestration.definitions` (make ui / medtrade ui) loads `defs`, a lazy
+definitions loader that reads the Settings from the environment when Dagster asks for
+them. Importing this module reads no manifest, suite file or data folder.
+"""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import dagster as dg
-from orchestration.dbt_cli import MedtradeDbtCli
 
-from orchestration.assets import composites, dbt, docs, ingest, models, publish, report
+from ingest.settings import DBT_EXECUTABLE, Settings
+from orchestration.assets import ingest, models, report
 from orchestration.assets.checks import gx_checks
+from orchestration.assets.composites import pca_asset
+from orchestration.assets.dbt import dbt_parts
+from orchestration.assets.docs import docs_asset
+from orchestration.assets.publish import publish_asset
+from orchestration.console import LOGGERS
+from orchestration.dbt_cli import MedtradeDbtCli
 from orchestration.jobs import full_pipeline
 from orchestration.project import dbt_project
-from ingest.paths import active_engine, default_data_dir
 from orchestration.resources import Warehouse
 from orchestration.sensors import annual_load, landing_sensor
 
 
-def build_definitions(data_dir: str | None = None, engine: str | None = None) -> dg.Definitions:
-    """engine: duckdb or spark (default: MEDTRADE_ENGINE, else duckdb)."""
-    engine = active_engine(engine)
+def build_definitions(settings: Settings) -> dg.Definitions:
+    project = dbt_project()
+    parts = dbt_parts(project)
+    docs = docs_asset(project, parts)
+    writers = [*parts, docs, *models.table_assets, models.mediation_tables, report.study_report]
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([ingest, dbt, composites, docs, models, report,
-                                            publish]),
-        asset_checks=gx_checks,
+        assets=[*dg.load_assets_from_modules([ingest, models, report]), *parts,
+                pca_asset(*parts), docs, publish_asset(writers)],
+        asset_checks=gx_checks(),
         jobs=[full_pipeline],
         sensors=[landing_sensor],
         schedules=[annual_load],
-        resources={"warehouse": Warehouse(data_dir=data_dir or str(default_data_dir()),
-                                           engine=engine),
-                   # the dbt beside this interpreter: PATH may not hold the venv's bin;
+        loggers=LOGGERS,
+        resources={"warehouse": Warehouse.from_settings(settings),
                    # the dbt target is the engine (profiles.yml has one output per engine)
-                   "dbt": MedtradeDbtCli(project_dir=dbt_project, target=engine,
-                                         dbt_executable=str(Path(sys.executable).with_name("dbt")))},
+                   "dbt": MedtradeDbtCli(project_dir=project, target=settings.engine,
+                                         dbt_executable=DBT_EXECUTABLE, env=settings.dbt_env(),
+                                         work_dir=str(settings.paths.dbt_work))},
         # DuckDB has one writer: steps run sequentially in one process.
         executor=dg.in_process_executor,
     )
 
 
-defs = build_definitions()
+@dg.definitions
+def defs() -> dg.Definitions:
+    """For `dagster dev`: settings from MEDTRADE_DATA_DIR, MEDTRADE_ENGINE and
+    MEDTRADE_DUCKDB_MEMORY_LIMIT (set by `medtrade ui`)."""
+    return build_definitions(Settings.from_env())

@@ -1,11 +1,14 @@
-"""The dbt project object. Its manifest is prepared by `make manifest` (dbt parse)."""
+"""The dbt project object for dagster-dbt. Its manifest is prepared by `dbt parse`
+(`make manifest`, or `medtrade run` when it is missing); nothing runs at import."""
 from __future__ import annotations
 
-from pathlib import Path
+from functools import lru_cache
 
 from dagster_dbt import DbtProject
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+from ingest.settings import DBT_PROJECT_DIR
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
+
+@lru_cache(maxsize=1)
+def dbt_project() -> DbtProject:
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

@@ -1,4 +1,4 @@
-"""Resources: where the data live and how the warehouse is opened."""
+"""Resources: the run's settings (data folder, engine, memory cap) and warehouse connections."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -7,32 +7,41 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
-from ingest.paths import DataPaths, duckdb_config
-from orchestration.engine import dbt_env
+from ingest.paths import DataPaths
+from ingest.settings import DEFAULT_MEMORY_LIMIT, Settings
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The data folder (landing files, build and published warehouses, report).
+    """The run's Settings as a Dagster resource (shown in the UI), and connections.
 
     Connections are opened per step and closed at once: DuckDB allows one writer
     process, and dbt needs the file between Python steps.
     """
 
     data_dir: str
-    engine: str = "duckdb"  # the dbt engine: duckdb or spark (orchestration.engine)
+    engine: str = "duckdb"  # the dbt engine: duckdb or spark (ingest.settings)
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Warehouse":
+        return cls(data_dir=str(settings.data_dir), engine=settings.engine,
+                   memory_limit=settings.memory_limit)
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(self.data_dir, self.engine, self.memory_limit)
 
     @property
     def paths(self) -> DataPaths:
-        return DataPaths.from_dir(self.data_dir).ensure()
+        return self.settings.paths
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        conn = duckdb.connect(str(self.paths.build_db), read_only=read_only,
-                              config=duckdb_config())
+        db = self.paths.build_db
+        if not read_only:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(str(db), read_only=read_only, config=self.settings.duckdb_config())
         try:
             yield conn
         finally:
             conn.close()
-
-    def dbt_env(self) -> dict[str, str]:
-        return dbt_env(self.paths, self.engine)

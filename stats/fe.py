@@ -15,11 +15,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from stats.panel import (ModelSpecError, absorb, check_effects, clean_frame, drop_singletons,
-                         group_codes, is_nested)
+from stats.panel import (ModelSpecError, absorb, check_effects, clean_frame, covariance_option,
+                         drop_singletons, group_codes, is_nested)
 from stats.results import EstimationResult
-
-COV_TYPES = ("unadjusted", "robust", "clustered")
 
 
 @dataclass(frozen=True)
@@ -82,15 +80,11 @@ def fe_ols(df: pd.DataFrame, y: str, x, *, entity: str | None = None, time: str 
            cov_type: str | None = None) -> EstimationResult:
     """OLS of ``y`` on ``x`` with absorbed entity/time effects (reghdfe conventions).
 
-    ``effects=()`` gives pooled OLS with a constant (term ``const``). ``cov_type`` is
-    one of COV_TYPES; default ``clustered`` when ``cluster`` is given, else ``unadjusted``.
+    ``effects=()`` gives pooled OLS with a constant (term ``const``). ``cov_type`` and
+    ``cluster``: stats.panel.covariance_option, as for fe_iv and dynamic_panel_gmm.
     """
     x = _as_list(x)
-    cov_type = cov_type or ("clustered" if cluster else "unadjusted")
-    if cov_type not in COV_TYPES:
-        raise ModelSpecError(f"unknown cov_type '{cov_type}'; choose from {list(COV_TYPES)}")
-    if cov_type == "clustered" and not cluster:
-        raise ModelSpecError("cov_type 'clustered' needs a cluster column")
+    cov_type = covariance_option(cov_type, cluster)
     data, fe_cols, frame, fe_rank, levels, dropped = build_design(
         df, [y, *x], entity=entity, time=time, effects=effects, cluster=cluster)
     Y, X, names = data[:, 0], data[:, 1:], list(x)

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from stats.gmm_design import Design, GmmInstruments, IvInstruments, build_design
-from stats.panel import ModelSpecError
+from stats.panel import ModelSpecError, covariance_option
 from stats.results import EstimationResult, TestStatistic
 
 
@@ -76,9 +76,22 @@ def _overid(name, moments, weight, df, scale=1.0) -> TestStatistic:
 def dynamic_panel_gmm(df: pd.DataFrame, y: str, *, entity: str, time: str,
                       regressors: Sequence[str], gmm: Sequence[GmmInstruments],
                       iv: Sequence[IvInstruments] = (), system: bool = True,
-                      twostep: bool = True, robust: bool = True, h: int = 2,
+                      twostep: bool = True, cov_type: str | None = None,
+                      cluster: str | None = None, h: int = 2,
                       constant: bool = True) -> EstimationResult:
-    """Difference (system=False) or system GMM; ``regressors`` accept lags ('L1.n')."""
+    """Difference (system=False) or system GMM; ``regressors`` accept lags ('L1.n').
+
+    ``cov_type`` and ``cluster`` as for fe_ols and fe_iv (stats.panel.covariance_option),
+    default ``clustered`` by ``entity`` (xtabond2's ``robust``: Windmeijer-corrected after
+    two steps) or ``unadjusted``. The moments are per entity, so the only cluster is the
+    entity.
+    """
+    cluster = entity if cluster is None and cov_type in (None, "clustered") else cluster
+    cov_type = covariance_option(cov_type, cluster, allowed=("unadjusted", "clustered"))
+    if cluster is not None and cluster != entity:
+        raise ModelSpecError(f"dynamic panel GMM clusters by the entity ('{entity}'), "
+                             f"not by '{cluster}'")
+    robust = cov_type == "clustered"
     if not regressors:
         raise ModelSpecError("at least one regressor is needed")
     if isinstance(gmm, GmmInstruments):
@@ -113,7 +126,7 @@ def dynamic_panel_gmm(df: pd.DataFrame, y: str, *, entity: str, time: str,
                                   n_inst - k)
     for order in (1, 2):
         tests[f"ar{order}"] = _ar_test(d, order, resid, A, M, V, ZX)
-    cov_type = ("windmeijer" if twostep else "robust") if robust else "unadjusted"
+    cov_type = ("clustered (Windmeijer)" if twostep else "clustered") if robust else "unadjusted"
     return EstimationResult(
         model=("system" if system else "difference") + " GMM" + (" two-step" if twostep else ""),
         params=pd.Series(beta, index=d.names, name="estimate"),

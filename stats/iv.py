@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from stats.fe import _as_list, build_design, check_rank, cluster_meat
-from stats.panel import ModelSpecError, group_codes
+from stats.panel import ModelSpecError, covariance_option, group_codes
 from stats.results import EstimationResult, TestStatistic
 from stats.stock_yogo import critical_values
 
@@ -38,8 +38,12 @@ def _meat(scores: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
 
 def fe_iv(df: pd.DataFrame, y: str, endog, instruments, exog=(), *, entity: str | None = None,
           time: str | None = None, effects: Sequence[str] = ("entity", "time"),
-          cluster: str | None = None, robust: bool = False, small: bool = False
+          cluster: str | None = None, cov_type: str | None = None, small: bool = False
           ) -> EstimationResult:
+    """2SLS with absorbed effects, as ivreg2 reports it. ``cov_type`` and ``cluster``:
+    stats.panel.covariance_option (as fe_ols); ``small`` is ivreg2's small-sample option
+    (N-K and G/(G-1) scaling, t and F instead of z and chi2)."""
+    cov_type = covariance_option(cov_type, cluster)
     endog, instruments, exog = _as_list(endog), _as_list(instruments), _as_list(exog)
     overlap = set(instruments) & set(endog + exog)
     if overlap:
@@ -68,14 +72,12 @@ def fe_iv(df: pd.DataFrame, y: str, endog, instruments, exog=(), *, entity: str 
     k_small = k + fe_rank  # regressors plus absorbed effects and the constant
     if cluster and g < 2:
         raise ModelSpecError(f"clustering needs at least 2 groups; '{cluster}' has {g}")
-    if cluster or robust:
+    if cov_type != "unadjusted":
         cov = bread @ _meat(Zx * u[:, None], clusters) @ bread
         if small:
             cov *= ((n - 1) / (n - k_small) * g / (g - 1)) if cluster else n / (n - k_small)
-        cov_type = "clustered" if cluster else "robust"
     else:
         cov = bread * rss / ((n - k_small) if small else n)
-        cov_type = "unadjusted"
     df_resid = ((g - 1) if cluster else (n - k_small)) if small else None
     names = endog + exog
     tests = _diagnostics(Y, X, X1, X2, Z1, Z, u, n, fe_rank, clusters, cov_type)

@@ -14,6 +14,25 @@ class ModelSpecError(ValueError):
     """The data or the options cannot define the requested model."""
 
 
+COV_TYPES = ("unadjusted", "robust", "clustered")
+
+
+def covariance_option(cov_type: str | None, cluster: str | None,
+                      allowed: Sequence[str] = COV_TYPES) -> str:
+    """The covariance option every estimator takes (as linearmodels' ``cov_type``):
+    ``unadjusted``, ``robust`` (heteroskedasticity) or ``clustered`` (by ``cluster``).
+    Default: ``clustered`` when a cluster column is given, else ``unadjusted``."""
+    chosen = cov_type or ("clustered" if cluster else "unadjusted")
+    if chosen not in allowed:
+        raise ModelSpecError(f"unknown cov_type '{chosen}'; choose from {list(allowed)}")
+    if chosen == "clustered" and not cluster:
+        raise ModelSpecError("cov_type 'clustered' needs a cluster column")
+    if cluster and chosen != "clustered":
+        raise ModelSpecError(f"a cluster column was given with cov_type '{chosen}'; "
+                             "use cov_type='clustered'")
+    return chosen
+
+
 def check_effects(effects: Sequence[str]) -> tuple[str, ...]:
     effects = tuple(effects)
     unknown = [e for e in effects if e not in EFFECTS]

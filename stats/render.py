@@ -23,6 +23,16 @@ FOOTER_STATS = [("nobs", "N", "{:.0f}"), ("r2", "R2", "{:.3f}"),
                 ("sy_iv_size_10", "Stock-Yogo 10%", "{:.2f}")]
 
 
+def number(value: float) -> str:
+    """Four decimals, or four significant digits where four decimals would print a
+    nonzero value as 0.0000 (e.g. an instrument measured in large units: 3.512e-05)."""
+    if value != value:
+        return ""
+    if value != 0 and abs(value) < 0.00005:
+        return f"{value:.3e}"
+    return f"{value:.4f}"
+
+
 def stars(p: float) -> str:
     if p != p:  # NaN
         return ""
@@ -44,8 +54,8 @@ def regression_grid(estimates: pd.DataFrame, stats: pd.DataFrame,
                 coef.append(""), se.append("")
             else:
                 r = hit.iloc[0]
-                coef.append(f"{r.estimate:.4f}{stars(r.p_value)}")
-                se.append(f"({r.std_error:.4f})")
+                coef.append(f"{number(r.estimate)}{stars(r.p_value)}")
+                se.append(f"({number(r.std_error)})")
         rows[term] = coef
         rows[f" {term} se"] = se
     wide = stats.pivot_table(index="stat", columns="model_id", values="value", aggfunc="first")

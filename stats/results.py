@@ -82,8 +82,5 @@ class EstimationResult:
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def summary_html(self) -> str:
-        return self.to_frame().to_html(float_format=lambda v: f"{v:.4f}")
-
     def __str__(self) -> str:
         return self.summary

@@ -1,15 +1,13 @@
 """Run the real dbt project on a tiny landing folder (for hand-computed cases)."""
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from ingest.load import customs_years, ensure_raw_schema, load_customs_year, load_world, load_yearbook
-from ingest.paths import REPO_ROOT, DataPaths
-
-DBT_DIR = REPO_ROOT / "dbt_project"
+from ingest.paths import DataPaths
+from ingest.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 
 
 def write_landing(root: Path, files: dict) -> DataPaths:
@@ -35,11 +33,10 @@ def load_all(paths: DataPaths) -> None:
 
 
 def dbt(paths: DataPaths, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MEDTRADE_BUILD_DB": str(paths.build_db)}
+    env = {**os.environ, **Settings(paths.root).dbt_env()}
     # from dbt_project/, as Dagster runs dbt: the partial-parse cache keeps cwd-relative paths
-    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir",
-                           "."], cwd=DBT_DIR, env=env, capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run([DBT_EXECUTABLE, *args, "--profiles-dir", "."], cwd=DBT_PROJECT_DIR,
+                          env=env, capture_output=True, text=True, timeout=600)
     if check and proc.returncode != 0:
         raise AssertionError(proc.stdout[-4000:])
     return proc

@@ -1,10 +1,8 @@
 {#- Engine differences live here, one dispatch macro per real difference. -#}
 
-{#- a / b, NULL when b is 0 or NULL (DuckDB returns inf, Spark NULL). -#}
+{#- a / b, NULL when b is 0 or NULL (DuckDB alone would return inf). dbt-core 1.11 ships no
+    dbt.safe_divide (it is dbt_utils', and the package hub is unreachable), so it is here. -#}
 {% macro safe_divide(numerator, denominator) -%}
-    {{ return(adapter.dispatch('safe_divide', 'medtrade')(numerator, denominator)) }}
-{%- endmacro %}
-{% macro default__safe_divide(numerator, denominator) -%}
     ({{ numerator }}) / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
@@ -39,17 +37,17 @@
     parquet.`{{ lake_path('raw/' ~ table) }}`
 {%- endmacro %}
 
-{#- Tables written as Parquet by Python assets (the PCA composites), read by dbt. -#}
-{% macro lake_source(source_name, table) -%}
-    {{ return(adapter.dispatch('lake_source', 'medtrade')(source_name, table)) }}
+{#- A table the PCA asset (Python, between the two dbt parts) wrote. DuckDB: a table in
+    the build warehouse's `composites` schema. Spark: Parquet files in lake/composites/. -#}
+{% macro composites_source(table) -%}
+    {{ return(adapter.dispatch('composites_source', 'medtrade')(table)) }}
 {%- endmacro %}
-{% macro default__lake_source(source_name, table) -%}
-    {%- set _lineage = source(source_name, table) -%}
-    read_parquet('{{ lake_path(source_name ~ "/" ~ table) }}/*.parquet')
+{% macro default__composites_source(table) -%}
+    {{ source('composites', table) }}
 {%- endmacro %}
-{% macro spark__lake_source(source_name, table) -%}
-    {%- set _lineage = source(source_name, table) -%}
-    parquet.`{{ lake_path(source_name ~ "/" ~ table) }}`
+{% macro spark__composites_source(table) -%}
+    {%- set _lineage = source('composites', table) -%}
+    parquet.`{{ lake_path("composites/" ~ table) }}`
 {%- endmacro %}
 
 {% macro lake_path(relative) -%}

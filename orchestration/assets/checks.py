@@ -8,7 +8,7 @@ import json
 import dagster as dg
 
 from orchestration.resources import Warehouse
-from orchestration.validation import Suite, load_suites, run_suite
+from ingest.quality.suites import Suite, load_suites, run_suite
 
 
 def _report(result) -> dg.MetadataValue:
@@ -56,4 +56,6 @@ def suite_check(suite: Suite) -> dg.AssetChecksDefinition:
     return _check
 
 
-gx_checks = [suite_check(s) for s in load_suites()]
+def gx_checks() -> list[dg.AssetChecksDefinition]:
+    """One check per suite file of expectations/ (read when the definitions load)."""
+    return [suite_check(s) for s in load_suites()]

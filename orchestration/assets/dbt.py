@@ -1,17 +1,23 @@
-"""Every dbt seed, model and test as Dagster assets and checks (lineage from the manifest)."""
+"""Every dbt seed, model and test as Dagster assets and checks (lineage from the manifest).
 
-import os
+The PCA composites are Python (assets/composites.py) between two parts of the build, so the
+project runs as two dbt invocations, split by the graph rather than by model names: part 2
+is everything downstream of the `composites` source (`source:composites+`, tests included),
+part 1 is the rest.
+"""
+
 import time
 from typing import Any, Mapping
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from ingest.warehouse.spark import mirror_spark_tables
 from orchestration.dbt_lineage import column_lineage
-from orchestration.engine import mirror_spark_tables
 from orchestration.metadata import table_metadata
-from orchestration.project import dbt_project
 from orchestration.resources import Warehouse
+
+AFTER_COMPOSITES = "source:composites+"
 
 
 class MedtradeTranslator(DagsterDbtTranslator):
@@ -24,16 +30,10 @@ class MedtradeTranslator(DagsterDbtTranslator):
         return ["team:data-engineering"]
 
 
-# The PCA composites are Python (assets/composites.py) between two parts of the build, so
-# the project runs as two dbt invocations: everything up to the indicators, then the models
-# that read the composites (AFTER_COMPOSITES, with their tests: `model+` includes them).
-AFTER_COMPOSITES = "int_pca_scores+ fct_pca_components+ fct_pca_loadings+"
-
-
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
+           project: DbtProject):
     """dbt build on the active engine (DuckDB, or Spark then copied into the DuckDB build
     warehouse), then row counts, column schema, preview and column lineage per model."""
-    os.environ.update(warehouse.dbt_env())  # profiles.yml reads the warehouse path from here
     context.log.info(f"dbt build on the {warehouse.engine} engine")
     # dbt holds DuckDB's single writer lock while it runs: collect its events, then add
     # row counts, column schema and a preview once the dbt process has ended.
@@ -64,7 +64,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
                 try:
                     extra.update(column_lineage(conn, invocation.manifest,
                                                 event.metadata["unique_id"].value, translator,
-                                                invocation.target_path, dbt_project))
+                                                invocation.target_path, project))
                 except Exception as exc:  # SQL sqlglot cannot resolve (e.g. a Parquet path)
                     context.log.debug(f"no column lineage for {key.to_user_string()}: {exc}")
                 event = event.with_metadata({**event.metadata, **extra})
@@ -73,19 +73,22 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
                      f"{time.perf_counter() - ran:.1f} s")
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="medtrade_dbt",
-            exclude=AFTER_COMPOSITES, dagster_dbt_translator=MedtradeTranslator())
-def medtrade_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """dbt build, part 1: seeds, staging, intermediate and marts up to the indicators."""
-    yield from _build(context, dbt, warehouse)
+def dbt_parts(project: DbtProject) -> list[dg.AssetsDefinition]:
+    """The two dbt invocations as multi-assets, from the project's manifest."""
+    translator = MedtradeTranslator()
 
+    @dbt_assets(manifest=project.manifest_path, project=project, name="medtrade_dbt",
+                exclude=AFTER_COMPOSITES, dagster_dbt_translator=translator)
+    def medtrade_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                     warehouse: Warehouse):
+        """dbt build, part 1: seeds, staging, intermediate and marts up to the indicators."""
+        yield from _build(context, dbt, warehouse, project)
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="medtrade_dbt_panel",
-            select=AFTER_COMPOSITES, dagster_dbt_translator=MedtradeTranslator())
-def medtrade_dbt_panel(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                       warehouse: Warehouse):
-    """dbt build, part 2: the PCA tables and the regression panel, after the composites."""
-    yield from _build(context, dbt, warehouse)
+    @dbt_assets(manifest=project.manifest_path, project=project, name="medtrade_dbt_panel",
+                select=AFTER_COMPOSITES, dagster_dbt_translator=translator)
+    def medtrade_dbt_panel(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                           warehouse: Warehouse):
+        """dbt build, part 2: what reads the PCA composites (the panel and PCA tables)."""
+        yield from _build(context, dbt, warehouse, project)
 
-
-dbt_parts = [medtrade_dbt, medtrade_dbt_panel]
+    return [medtrade_dbt, medtrade_dbt_panel]

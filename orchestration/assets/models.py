@@ -1,24 +1,25 @@
-"""The study's Tables 3-10 fitted on the panel mart into the results schema."""
+"""The study's Tables 3-10 fitted on the panel mart into the results schema.
+
+The estimators (stats/) are imported when a table is fitted, not when the definitions load.
+"""
 import dagster as dg
 import pandas as pd
 
-from orchestration.results_store import replace_table_results
+from ingest.warehouse.results import replace_table_results
 from orchestration.resources import Warehouse
-from stats import study_tables
-from stats.panel import ModelSpecError
 
 PANEL = dg.AssetKey(["marts", "fct_province_year_panel"])
-TABLES = {  # asset name -> (fit function, description); the table id is the name's prefix
-    "table3_baseline": (study_tables.table3, "Table 3, baseline: Revl on Digde with province "
-                        "and/or year effects, with and without controls."),
-    "table4_robustness": (study_tables.table4, "Table 4, robustness: Digde_new (PCA) instead "
-                          "of Digde; Eco added; Digde lagged one year."),
-    "table5_system_gmm": (study_tables.table5, "Table 5, system GMM (two-step, Windmeijer SEs, "
-                          "collapsed instruments): AR(1), AR(2), Hansen, Sargan."),
-    "table6_iv": (study_tables.table6, "Table 6, 2SLS of Revl on Digde instrumented by Iv, "
-                  "both effects partialled out, with ivreg2's first-stage diagnostics."),
-    "table10_heterogeneity": (study_tables.table10, "Table 10, heterogeneity: east+central vs "
-                              "west, before 2015 vs 2015 on, with tests of the difference."),
+TABLES = {  # asset name -> description; the table id (stats.study_tables) is the name's prefix
+    "table3_baseline": "Table 3, baseline: Revl on Digde with province and/or year effects, "
+                       "with and without controls.",
+    "table4_robustness": "Table 4, robustness: Digde_new (PCA) instead of Digde; Eco added; "
+                         "Digde lagged one year.",
+    "table5_system_gmm": "Table 5, system GMM (two-step, Windmeijer SEs, collapsed "
+                         "instruments): AR(1), AR(2), Hansen, Sargan.",
+    "table6_iv": "Table 6, 2SLS of Revl on Digde instrumented by Iv, both effects partialled "
+                 "out, with ivreg2's first-stage diagnostics.",
+    "table10_heterogeneity": "Table 10, heterogeneity: east+central vs west, before 2015 vs "
+                             "2015 on, with tests of the difference.",
 }
 
 
@@ -32,30 +33,34 @@ def load_panel(warehouse: Warehouse) -> pd.DataFrame:
 
 def _store(warehouse: Warehouse, table) -> dict:
     with warehouse.connect() as conn:
-        replace_table_results(conn, table)
-    shown = table.estimates[table.estimates.term.isin(["digde", "digde_new", "l1_digde",
-                                                       "indirect", "L1.revl", "iv"])]
-    return {"rows": dg.MetadataValue.int(len(table.estimates)),
+        estimates = replace_table_results(conn, table)
+    shown = estimates[estimates.term.isin(["digde", "digde_new", "l1_digde", "indirect",
+                                           "L1.revl", "iv"])]
+    return {"rows": dg.MetadataValue.int(len(estimates)),
             "key_estimates": dg.MetadataValue.md(shown[["model_id", "term", "estimate",
                                                         "std_error", "p_value"]]
                                                  .round(4).to_markdown(index=False))}
 
 
-def _table_asset(name: str, fit, description: str) -> dg.AssetsDefinition:
+def _table_asset(name: str, description: str) -> dg.AssetsDefinition:
+    table_id = name.split("_")[0]
+
     @dg.asset(name=name, key_prefix="results", deps=[PANEL], group_name="results",
               kinds={"python", "duckdb"}, owners=["team:econometrics"], description=description)
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse):
+        from stats import study_tables
+        from stats.panel import ModelSpecError
         try:
-            table = fit(load_panel(warehouse))
+            table = getattr(study_tables, table_id)(load_panel(warehouse))
             context.log.info(f"{table.table_id}: {len(table.columns)} model(s) fitted")
         except ModelSpecError as exc:  # e.g. GMM on a panel too short for its lags
             context.log.warning(f"{name}: not estimated on these data: {exc}")
-            table = study_tables.skipped(name.split("_")[0], str(exc))
+            table = study_tables.skipped(table_id, str(exc))
         return dg.MaterializeResult(metadata=_store(warehouse, table))
     return _asset
 
 
-table_assets = [_table_asset(name, fit, text) for name, (fit, text) in TABLES.items()]
+table_assets = [_table_asset(name, text) for name, text in TABLES.items()]
 
 
 @dg.multi_asset(
@@ -69,6 +74,8 @@ table_assets = [_table_asset(name, fit, text) for name, (fit, text) in TABLES.it
                                "0): percentile and bias-corrected intervals, share mediated."))])
 def mediation_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Tables 7-9 from one set of mediation fits (the bootstrap draws are shared)."""
+    from stats import study_tables
+    from stats.panel import ModelSpecError
     fits, reason = None, ""
     try:
         fits = study_tables.mediation_fits(load_panel(warehouse))

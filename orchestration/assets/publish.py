@@ -2,25 +2,24 @@
 
 import dagster as dg
 
-from ingest.publish import publish_warehouse
-from orchestration.assets.dbt import dbt_parts
-from orchestration.assets.docs import dbt_docs
-from orchestration.assets.models import mediation_tables, table_assets
-from orchestration.assets.report import study_report
+from ingest.warehouse.publish import publish_warehouse
 from orchestration.resources import Warehouse
 
 
-@dg.asset(key=["published", "warehouse"], deps=[*dbt_parts, dbt_docs, *table_assets, mediation_tables, study_report],
-          group_name="published", kinds={"duckdb"}, owners=["team:data-engineering"])
-def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Copies the build warehouse to warehouse/medtrade.duckdb by an atomic rename, after
-    every upstream asset succeeded; analysts query only this copy. Raw customs rows are not
-    copied: their Parquet files are hard-linked into warehouse/raw/ and the copy's view
-    raw.customs_exports reads them there."""
-    paths = warehouse.paths
-    target = publish_warehouse(paths.build_db, paths.published_db, paths.lake)
-    context.log.info(f"published {target}")
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(target)),
-        "size_mb": dg.MetadataValue.float(round(target.stat().st_size / 1e6, 2)),
-    })
+def publish_asset(upstream: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
+    """Publish after every asset that writes the build warehouse or the report."""
+    @dg.asset(key=["published", "warehouse"], deps=upstream, group_name="published",
+              kinds={"duckdb"}, owners=["team:data-engineering"])
+    def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
+        """Copies the build warehouse to warehouse/medtrade.duckdb by an atomic rename, after
+        every upstream asset succeeded; analysts query only this copy. Raw customs rows are not
+        copied: their Parquet files are hard-linked into warehouse/raw/ and the copy's view
+        raw.customs_exports reads them there."""
+        paths = warehouse.paths
+        target = publish_warehouse(paths.build_db, paths.published_db, paths.lake)
+        context.log.info(f"published {target}")
+        return dg.MaterializeResult(metadata={
+            "path": dg.MetadataValue.path(str(target)),
+            "size_mb": dg.MetadataValue.float(round(target.stat().st_size / 1e6, 2)),
+        })
+    return published_warehouse

@@ -11,7 +11,7 @@ from orchestration.resources import Warehouse
 def study_report(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Renders Tables 3-10 in the study's layout (stars, SEs in parentheses, N, R2, FE rows)
     as Markdown, HTML and LaTeX, with a coefficient plot and a mediation diagram (PNG)."""
-    from orchestration.report_writer import write_report  # matplotlib: import when used
+    from ingest.report.writer import write_report  # matplotlib: import when used
     with warehouse.connect(read_only=True) as conn:
         written = write_report(conn, warehouse.paths.report)
     context.log.info(f"report written to {warehouse.paths.report}")

@@ -1,11 +1,9 @@
-import pandas as pd
-
-from ingest.paths import SEEDS_DIR
+from ingest.seeds import seed_frame
 from ingest.products import hs_families, revision_for_year
 
 
 def seed(name):
-    return pd.read_csv(SEEDS_DIR / f"{name}.csv", dtype=str)
+    return seed_frame(name)
 
 
 def families(groups=("pharma", "api", "meddev")):

@@ -1,15 +1,14 @@
 """SQL results equal the Python twins in stats/ on the default data, to 1e-9."""
 import numpy as np
-import pandas as pd
 import pytest
 
-from ingest.paths import SEEDS_DIR
+from ingest.seeds import seed_frame
 from ingest.products import hs_families, revision_for_year
 from stats import entropy_index, expy, hhi, pca_index, prody
 
 
 def seed(name):
-    return pd.read_csv(SEEDS_DIR / f"{name}.csv", dtype=str)
+    return seed_frame(name)
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def test_every_view_of_the_published_copy_can_be_queried(published):
     share their name, so the staging views work in the analysts' copy too."""
     views = published.execute("select schema_name, view_name from duckdb_views() "
                               "where not internal").fetchall()
-    assert ("staging", "stg_raw__customs_exports") in views
+    assert ("staging", "stg_customs__exports") in views
     for schema, view in views:
         published.execute(f'select count(*) from "{schema}"."{view}"').fetchone()
 
@@ -142,6 +142,35 @@ def test_all_study_tables_are_filled_and_rendered(pipeline, published):
         assert (report / name).stat().st_size > 0, name
     text = (report / "study_tables.md").read_text(encoding="utf-8")
     assert all(f"Table {k}." in text for k in range(3, 11))
+
+
+def test_the_report_shows_no_mediation_diagram_when_mediation_was_not_estimated(pipeline,
+                                                                              tmp_path):
+    """A data set that cannot identify Tables 7-9: the page says so instead of showing a
+    missing (or an earlier run's) diagram."""
+    import shutil
+
+    import duckdb
+
+    from ingest.report.writer import write_report
+    from stats.study_tables import skipped
+    from ingest.warehouse.results import replace_table_results
+    copy = tmp_path / "medtrade.duckdb"
+    shutil.copy(pipeline[0].published_db, copy)
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "mediation_diagram.png").write_bytes(b"an earlier run's figure")
+    conn = duckdb.connect(str(copy))
+    try:
+        for table_id in ("table7", "table8", "table9"):
+            replace_table_results(conn, skipped(table_id, "too few provinces"))
+        write_report(conn, report)
+    finally:
+        conn.close()
+    page = (report / "report.html").read_text(encoding="utf-8")
+    assert not (report / "mediation_diagram.png").exists()
+    assert "mediation_diagram.png" not in page and "No mediation diagram" in page
+    assert (report / "coefficient_plot.png").exists()
 
 
 def test_channels_built_into_the_default_data_are_recovered(published):

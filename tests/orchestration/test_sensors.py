@@ -11,8 +11,9 @@ CSV = "year,province,hs_code,value_usd\n{y},浙江,30049090,10\n"
 
 
 def evaluate(root, cursor=None):
+    from ingest.settings import Settings
     from orchestration.definitions import build_definitions
-    defs = build_definitions(str(root))
+    defs = build_definitions(Settings(root))
     context = dg.build_sensor_context(cursor=cursor, definitions=defs,
                                       resources={"warehouse": Warehouse(data_dir=str(root))})
     result = landing_sensor.evaluate_tick(context)

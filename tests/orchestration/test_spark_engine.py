@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ingest.paths import DataPaths
-from orchestration.engine import spark_missing
+from ingest.warehouse.spark import spark_missing
 
 pytestmark = pytest.mark.e2e
 

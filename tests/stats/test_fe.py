@@ -6,6 +6,7 @@ import statsmodels.api as sm
 
 from stats import fe_ols
 from stats.panel import ModelSpecError
+from tests.stats.references import reference
 
 
 @pytest.fixture(scope="module")
@@ -14,16 +15,18 @@ def grunfeld():
 
 
 def test_grunfeld_one_way_within_matches_baltagi(grunfeld):
+    ref = reference("baltagi_grunfeld")["one_way"]
     r = fe_ols(grunfeld, "inv", ["value", "capital"], entity="firm", effects=("entity",))
-    assert r.params.round(4).tolist() == [0.1101, 0.3101]
-    assert r.std_errors.round(4).tolist() == [0.0119, 0.0174]
-    assert r.nobs == 200 and r.df_resid == 200 - 2 - 10
+    assert r.params.round(4).tolist() == ref["params"]
+    assert r.std_errors.round(4).tolist() == ref["std_errors"]
+    assert r.nobs == ref["nobs"] and r.df_resid == 200 - 2 - 10
 
 
 def test_grunfeld_two_way_within_matches_baltagi(grunfeld):
+    ref = reference("baltagi_grunfeld")["two_way"]
     r = fe_ols(grunfeld, "inv", ["value", "capital"], entity="firm", time="year")
-    assert r.params.round(4).tolist() == [0.1177, 0.3579]
-    assert r.std_errors.round(4).tolist() == [0.0138, 0.0227]
+    assert r.params.round(4).tolist() == ref["params"]
+    assert r.std_errors.round(4).tolist() == ref["std_errors"]
 
 
 def test_clustered_scaling_is_reghdfe_with_nested_firm_effects(grunfeld):
@@ -98,3 +101,29 @@ def test_singleton_panel_is_an_error():
     df = pd.DataFrame({"i": [1, 2, 3], "t": [1, 1, 1], "y": [1.0, 2, 3], "x": [3.0, 1, 2]})
     with pytest.raises(ModelSpecError, match="singleton"):
         fe_ols(df, "y", ["x"], entity="i", time="t")
+
+
+@pytest.mark.parametrize("cov_type, cluster, message", [
+    ("hc9", None, "unknown cov_type"),
+    ("clustered", None, "needs a cluster column"),
+    ("robust", "firm", "use cov_type='clustered'"),
+])
+def test_every_estimator_validates_the_same_covariance_option(grunfeld, cov_type, cluster,
+                                                              message):
+    from stats.gmm import dynamic_panel_gmm
+    from stats.gmm_design import GmmInstruments
+    from stats.iv import fe_iv
+    kw = dict(entity="firm", time="year", cov_type=cov_type, cluster=cluster)
+    data = grunfeld.assign(lag_value=grunfeld.groupby("firm")["value"].shift(1))
+    fits = [lambda: fe_ols(data, "inv", ["value"], **kw),
+            lambda: fe_iv(data, "inv", "value", "lag_value", ["capital"], **kw)]
+    if cov_type == "hc9":  # GMM: clustered by the entity when no cluster is named
+        fits.append(lambda: dynamic_panel_gmm(data, "inv", regressors=["L1.inv"],
+                                              gmm=[GmmInstruments("inv", 2, 3)], **kw))
+    for fit in fits:
+        with pytest.raises(ModelSpecError, match=message):
+            fit()
+    if cov_type == "hc9":
+        with pytest.raises(ModelSpecError, match="clusters by the entity"):
+            dynamic_panel_gmm(data, "inv", entity="firm", time="year", regressors=["L1.inv"],
+                              gmm=[GmmInstruments("inv", 2, 3)], cluster="year")

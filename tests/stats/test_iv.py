@@ -7,6 +7,7 @@ from linearmodels.iv import IV2SLS
 
 from stats import fe_iv
 from stats.panel import ModelSpecError
+from tests.stats.references import reference
 
 
 @pytest.fixture(scope="module")
@@ -15,11 +16,12 @@ def gril():
 
 
 def test_ivreg2_default_covariance_on_griliches(gril):
+    ref = reference("ivreg2_griliches")
     r = fe_iv(gril, "lw", "iq", "med", ["school", "expr", "tenure"], effects=())
-    assert round(r.params["iq"], 7) == 0.0224682
-    assert round(r.std_errors["iq"], 7) == 0.0119996
+    assert round(r.params["iq"], 7) == ref["iq"]
+    assert round(r.std_errors["iq"], 7) == ref["iq_se"]
     # Stata keeps lw in single precision: the residual SS agrees to 1e-6 relative.
-    assert r.fit_stats["rss"] == pytest.approx(128.8078366, rel=1e-6) and r.nobs == 758
+    assert r.fit_stats["rss"] == pytest.approx(ref["rss"], rel=1e-6) and r.nobs == ref["nobs"]
     assert r.df_resid is None  # z statistics, as ivreg2 without `small`
 
 
@@ -51,7 +53,8 @@ def test_identification_statistics_equal_first_stage_identities(gril):
 def test_stock_yogo_values_reported_for_one_endogenous_regressor(gril):
     """Stock and Yogo (2005) Table 5.2, K1 = 1, L2 = 1."""
     r = fe_iv(gril, "lw", "iq", "med", ["school"], effects=())
-    assert [r.fit_stats[f"sy_iv_size_{p}"] for p in (10, 15, 20, 25)] == [16.38, 8.96, 6.66, 5.53]
+    assert [r.fit_stats[f"sy_iv_size_{p}"] for p in (10, 15, 20, 25)] == \
+        reference("stock_yogo")["k1_1_l2_1_size"]
 
 
 def simulated_panel(strength, seed=0, n=60, t=6):
@@ -126,11 +129,13 @@ def test_two_endogenous_regressors_get_kp_and_stock_yogo(gril):
               effects=(), cluster="year")
     assert r.tests["kp_lm"].df == 3 and r.tests["kp_lm"].statistic > 0
     assert r.tests["kp_f"].statistic > 0
-    # Stock and Yogo (2005) Tables 5.1/5.2, K1 = 2, L2 = 4
-    assert r.fit_stats["sy_iv_bias_5"] == 11.04 and r.fit_stats["sy_iv_size_10"] == 16.87
+    sy = reference("stock_yogo")
+    assert r.fit_stats["sy_iv_bias_5"] == sy["k1_2_l2_4"]["bias_5"]
+    assert r.fit_stats["sy_iv_size_10"] == sy["k1_2_l2_4"]["size_10"]
     three = fe_iv(gril, "lw", ["iq", "school", "expr"], ["med", "kww", "age", "expr80", "age80"],
                   ["tenure"], effects=())
-    assert three.fit_stats["sy_iv_bias_10"] == 6.61 and "sy_iv_size_10" not in three.fit_stats
+    assert three.fit_stats["sy_iv_bias_10"] == sy["k1_3_l2_5"]["bias_10"]
+    assert "sy_iv_size_10" not in three.fit_stats
 
 
 @pytest.fixture(scope="module")
@@ -150,15 +155,16 @@ def test_mroz_robust_diagnostics_as_ivreg2_prints_them(mroz):
     expersq; heteroskedasticity-robust: ivreg2 prints KP rk LM 11.23 (df 3), KP rk Wald F
     5.02, Cragg-Donald F 4.34, Hansen J 0.51 (values to 4 decimals in the reference
     README, computed independently)."""
-    r = fe_iv(mroz, **MROZ, robust=True)
-    assert r.nobs == 428
-    assert r.tests["kp_lm"].statistic == pytest.approx(11.2306, abs=5e-5)
-    assert r.tests["kp_lm"].df == 3
-    assert r.tests["kp_f"].statistic == pytest.approx(5.0212, abs=5e-5)
-    assert r.tests["cragg_donald_f"].statistic == pytest.approx(4.3421, abs=5e-5)
-    assert r.tests["hansen"].statistic == pytest.approx(0.5138, abs=5e-5)
-    assert r.tests["hansen"].df == 2 and "sargan" not in r.tests
-    assert r.fit_stats["sy_iv_size_10"] == 22.30  # Stock-Yogo Table 5.2, K1 = 1, L2 = 3
+    ref = reference("ivreg2_mroz")
+    r = fe_iv(mroz, **MROZ, cov_type="robust")
+    assert r.nobs == ref["nobs"]
+    assert r.tests["kp_lm"].statistic == pytest.approx(ref["kp_lm"]["statistic"], abs=5e-5)
+    assert r.tests["kp_lm"].df == ref["kp_lm"]["df"]
+    assert r.tests["kp_f"].statistic == pytest.approx(ref["kp_f"], abs=5e-5)
+    assert r.tests["cragg_donald_f"].statistic == pytest.approx(ref["cragg_donald_f"], abs=5e-5)
+    assert r.tests["hansen"].statistic == pytest.approx(ref["hansen"]["statistic"], abs=5e-5)
+    assert r.tests["hansen"].df == ref["hansen"]["df"] and "sargan" not in r.tests
+    assert r.fit_stats["sy_iv_size_10"] == ref["stock_yogo_iv_size_10"]
 
 
 @pytest.mark.parametrize("weights", ["robust", "clustered"])
@@ -168,7 +174,7 @@ def test_hansen_j_is_the_efficient_gmm_objective(mroz, weights):
     from linearmodels.iv import IVGMM
     clusters = (mroz["age"] // 3).rename("cl")
     data = mroz.assign(cl=clusters)
-    r = fe_iv(data, **MROZ, **({"cluster": "cl"} if weights == "clustered" else {"robust": True}))
+    r = fe_iv(data, **MROZ, cov_type=weights, cluster="cl" if weights == "clustered" else None)
     exog = sm.add_constant(mroz[MROZ["exog"]])
     kw = {"clusters": clusters} if weights == "clustered" else {}
     ref = IVGMM(mroz["lwage"], exog, mroz["educ"], mroz[MROZ["instruments"]],

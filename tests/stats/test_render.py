@@ -1,6 +1,6 @@
 import pandas as pd
 
-from stats.render import regression_grid, stars, stat_grid, to_latex, to_markdown
+from stats.render import number, regression_grid, stars, stat_grid, to_latex, to_markdown
 
 
 def test_star_thresholds():
@@ -40,6 +40,20 @@ def test_bootstrap_grid_reports_suppression():
 
 def test_a_skipped_table_keeps_its_place_with_the_reason():
     from stats.study_tables import skipped
+    from ingest.warehouse.results import table_rows
     t = skipped("table5", "9 instruments for 10 parameters: underidentified")
-    assert t.estimates.empty and t.columns[0][1].startswith("not estimated: 9 instruments")
-    assert t.stats.loc[0, "stat"] == "skipped" and t.title.startswith("System GMM")
+    estimates, stats, columns = table_rows(t)
+    assert estimates.empty and columns.label[0].startswith("not estimated: 9 instruments")
+    assert stats.loc[0, "stat"] == "skipped" and columns.title[0].startswith("System GMM")
+
+
+def test_tiny_coefficients_keep_their_significant_digits():
+    """Table 6's first stage: an instrument in large units has a coefficient near 1e-5,
+    which four decimals would print as 0.0000*** (0.0000)."""
+    est = pd.DataFrame({"model_id": ["first"], "term": ["iv"], "estimate": [3.5123e-05],
+                        "std_error": [4.1e-06], "p_value": [0.0001]})
+    grid = regression_grid(est, pd.DataFrame(columns=["model_id", "stat", "value"]),
+                           [("first", "First stage")])
+    assert grid.iloc[0].tolist() == ["3.512e-05***"] and grid.iloc[1].tolist() == ["(4.100e-06)"]
+    assert [number(v) for v in (0.0, 0.5, -0.00004, float("nan"))] == ["0.0000", "0.5000",
+                                                                     "-4.000e-05", ""]

@@ -5,7 +5,7 @@
 -- Customs export rows in USD (CNY converted with the annual average rate), each mapped to
 -- its HS revision, HS6 and healthcare product family (null outside the basket).
 with exports as (
-    select * from {{ ref('stg_raw__customs_exports') }}
+    select * from {{ ref('stg_customs__exports') }}
 ),
 
 rates as (

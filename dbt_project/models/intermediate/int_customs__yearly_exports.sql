@@ -36,7 +36,7 @@
 {% endif %}
 
 with exports as (
-    select * from {{ ref('stg_raw__customs_exports') }}
+    select * from {{ ref('stg_customs__exports') }}
     {% if years is not none %}
     where year in ({{ (years | join(', ')) if years else 'null' }})
     {% endif %}

@@ -5,4 +5,4 @@ select
     cast(year as integer) as year,
     cast(composite as {{ dbt.type_string() }}) as composite,
     cast(score as double) as score
-from {{ lake_source('composites', 'pca_scores') }}
+from {{ composites_source('pca_scores') }}

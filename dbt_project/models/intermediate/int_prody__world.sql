@@ -2,11 +2,11 @@
 -- mapped to the basket families), X_jt a country's exports over the whole product space
 -- the input holds, Y_jt its GDP per capita. Empty when no world files were loaded.
 with trade as (
-    select * from {{ ref('stg_raw__world_trade_exports') }}
+    select * from {{ ref('stg_world__trade_exports') }}
 ),
 
 income as (
-    select * from {{ ref('stg_raw__world_gdp_per_capita') }}
+    select * from {{ ref('stg_world__gdp_per_capita') }}
 ),
 
 totals as (

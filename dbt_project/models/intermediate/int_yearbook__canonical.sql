@@ -1,7 +1,7 @@
 -- Yearbook values converted to the catalogue's canonical unit:
 -- value * to_base(file unit) / to_base(catalogue unit) * factor.
 with yearbook as (
-    select * from {{ ref('stg_raw__yearbook_values') }}
+    select * from {{ ref('stg_yearbook__values') }}
 ),
 
 catalogue as (

@@ -8,4 +8,4 @@ select
     cast(cumulative_share as double) as cumulative_share,
     cast(kept as boolean) as kept,
     cast(composite_weight as double) as composite_weight
-from {{ lake_source('composites', 'pca_components') }}
+from {{ composites_source('pca_components') }}

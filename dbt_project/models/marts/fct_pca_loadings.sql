@@ -4,4 +4,4 @@ select
     cast(component as integer) as component,
     cast(loading as double) as loading,
     cast(composite as {{ dbt.type_string() }}) as composite
-from {{ lake_source('composites', 'pca_loadings') }}
+from {{ composites_source('pca_loadings') }}

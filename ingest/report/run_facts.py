@@ -7,7 +7,7 @@ from importlib import metadata
 
 import duckdb
 
-from ingest.paths import REPO_ROOT
+from ingest.settings import REPO_ROOT
 
 PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "great-expectations",
             "pandas", "numpy", "scipy")

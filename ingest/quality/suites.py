@@ -19,8 +19,9 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from ingest.paths import REPO_ROOT, SEEDS_DIR
-from orchestration.per_file import combine, per_file_frame, row_rules
+from ingest.seeds import seed_frame
+from ingest.settings import REPO_ROOT
+from ingest.quality.per_file import combine, per_file_frame, row_rules
 
 SUITES_DIR = REPO_ROOT / "expectations"
 
@@ -104,8 +105,7 @@ def _replace(collection, item):
 @lru_cache(maxsize=16)
 def _seed_values(seed: str, column: str, where: tuple = ()) -> list:
     """Distinct values of a seed column, on the rows matching every (column, value) of where."""
-    import pandas as pd
-    frame = pd.read_csv(SEEDS_DIR / f"{seed}.csv", dtype=str, keep_default_na=False)
+    frame = seed_frame(seed, keep_na=False)
     for name, value in where:
         frame = frame[frame[name] == str(value)]
     return sorted(frame[column].unique())
@@ -172,7 +172,7 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite,
               docs_dir: Path | None = None, progress=None) -> SuiteResult:
     """Validate every batch of ``suite``; with ``docs_dir``, update Data Docs there too.
 
-    A ``per_file`` batch is evaluated by DuckDB file by file (orchestration.per_file) and
+    A ``per_file`` batch is evaluated by DuckDB file by file (ingest.quality.per_file) and
     needs a writable connection (its per-file results are kept in the warehouse)."""
     gx, context, source = _gx()
     actions = []

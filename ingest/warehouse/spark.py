@@ -1,6 +1,6 @@
 """The transform engine: DuckDB (embedded, default) or Spark (dbt-spark, session method).
 
-One setting chooses it (MEDTRADE_ENGINE or `medtrade run --engine`); models and macros are
+One setting chooses it (ingest.settings: `medtrade run --engine` or MEDTRADE_ENGINE); models and macros are
 the same. Whatever the engine, the pipeline downstream of dbt (PCA, Great Expectations,
 the study's tables, the report, publish) reads the DuckDB build warehouse: after a Spark
 build, `mirror_spark_tables` copies the tables Spark wrote (Parquet files under
@@ -15,18 +15,7 @@ from typing import Iterable
 import duckdb
 
 from ingest.lake import sql_path
-from ingest.paths import REPO_ROOT, DataPaths
-
-SPARK_CONF_DIR = REPO_ROOT / "dbt_project" / "spark_conf"
-
-
-def dbt_env(paths: DataPaths, engine: str) -> dict[str, str]:
-    """Environment for dbt: profiles.yml reads the warehouse, lake and Spark paths from it."""
-    env = {"MEDTRADE_BUILD_DB": str(paths.build_db), "MEDTRADE_LAKE": str(paths.lake)}
-    if engine == "spark":
-        env.update({"MEDTRADE_SPARK_DIR": str(paths.spark_dir),
-                    "SPARK_CONF_DIR": str(SPARK_CONF_DIR)})
-    return env
+from ingest.paths import DataPaths
 
 
 def spark_missing() -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.run_facts import run_facts_html
+from ingest.report.run_facts import run_facts_html
 from stats.figures import coefficient_plot, indices_by_region, mediation_diagram, province_ranking
 from stats.render import regression_grid, stat_grid, to_html, to_latex, to_markdown
 
@@ -44,8 +44,10 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     written.append(indices_by_region(panel, folder / "indices_by_region.png"))
     written.append(province_ranking(panel, folder / "province_ranking.png"))
     paths = _paths(est, stats)
+    diagram = folder / "mediation_diagram.png"
+    diagram.unlink(missing_ok=True)  # a diagram of an earlier run must not stand in
     if not paths.empty:
-        written.append(mediation_diagram(paths, folder / "mediation_diagram.png"))
+        written.append(mediation_diagram(paths, diagram))
     page = ("<!doctype html><html><head><meta charset='utf-8'><title>medtrade report</title>"
             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
             "table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;text-align:right}"
@@ -53,7 +55,9 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
             + "<h2>Indices</h2><img src='indices_by_region.png' style='max-width:100%'>"
             "<img src='province_ranking.png'>"
             + "".join(htm) + "<h2>Figures</h2><img src='coefficient_plot.png'>"
-            "<img src='mediation_diagram.png' style='max-width:100%'>"
+            + ("<img src='mediation_diagram.png' style='max-width:100%'>" if diagram.exists()
+               else "<p class='note'>No mediation diagram: the mediation models were not "
+                    "estimated on these data (Table 7).</p>")
             + run_facts_html(conn) + "</body></html>")
     (folder / "report.html").write_text(page, encoding="utf-8")
     return [*written, folder / "report.html"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingest.demo_dgp import _families
+from ingest.generator.dgp import _families
 from ingest.paths import DataPaths
 from ingest.products import revision_for_year
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingest.demo_facts import ANCHORS_2020, PARTNERS, TRADE_MODES
-from ingest.paths import SEEDS_DIR
+from ingest.generator.facts import ANCHORS_2020, PARTNERS, TRADE_MODES
+from ingest.seeds import seed_frame
 from ingest.products import hs_families, revision_for_year
 from stats.indices import expy, hhi, prody
 
@@ -48,7 +48,7 @@ RESILIENCE_INPUTS = ("freight_volume", "pharma_enterprises", "pharma_revenue", "
 
 
 def _seed(name):
-    return pd.read_csv(SEEDS_DIR / f"{name}.csv", dtype=str)
+    return seed_frame(name)
 
 
 def _grid(provinces, years):

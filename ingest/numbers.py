@@ -1,0 +1,15 @@
+"""Numbers as the landing files write them: '1,234.5' (ASCII or full-width comma)."""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def parse_number(text: pd.Series) -> pd.Series:
+    """'1,234.5' -> 1234.5; anything else non-numeric -> NaN."""
+    cleaned = text.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+    return pd.to_numeric(cleaned.str.strip(), errors="coerce")
+
+
+def sql_number(expr: str) -> str:
+    """SQL twin of parse_number: '1,234.5' -> 1234.5; anything else -> NULL."""
+    return f"try_cast(replace(replace({expr}, ',', ''), '，', '') as double)"

@@ -1,0 +1,73 @@
+"""The settings of one medtrade run, built once and passed down (never set in os.environ).
+
+The CLI builds a Settings from its options; `dagster dev` builds it from the environment
+(`Settings.from_env`, the one place MEDTRADE_* variables are read). Definitions, resources
+and the dbt resource receive it; the dbt subprocesses receive `dbt_env()` as their
+environment, because profiles.yml reads paths with env_var().
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.paths import DataPaths
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+SPARK_CONF_DIR = DBT_PROJECT_DIR / "spark_conf"
+# the dbt installed beside this interpreter from the lock file (PATH may not hold the venv)
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+DATA_DIR_ENV = "MEDTRADE_DATA_DIR"
+ENGINE_ENV = "MEDTRADE_ENGINE"
+MEMORY_LIMIT_ENV = "MEDTRADE_DUCKDB_MEMORY_LIMIT"
+ENGINES = ("duckdb", "spark")
+# DuckDB's memory cap for every warehouse connection and dbt: memory is bounded by this
+# setting, not by the size of the data (DuckDB spills to disk beyond it).
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def check_engine(engine: str) -> str:
+    chosen = engine.strip().lower()
+    if chosen not in ENGINES:
+        raise ValueError(f"unknown engine {chosen!r}: use one of {', '.join(ENGINES)}")
+    return chosen
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    engine: str = "duckdb"
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    paths: DataPaths = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+        object.__setattr__(self, "engine", check_engine(self.engine))
+        object.__setattr__(self, "paths", DataPaths(self.data_dir))
+
+    @classmethod
+    def from_env(cls, data_dir: str | os.PathLike | None = None, engine: str | None = None,
+                 memory_limit: str | None = None) -> "Settings":
+        """Arguments first, then MEDTRADE_DATA_DIR / MEDTRADE_ENGINE /
+        MEDTRADE_DUCKDB_MEMORY_LIMIT, then the defaults (./data, duckdb, 1GB)."""
+        env = os.environ
+        return cls(Path(data_dir or env.get(DATA_DIR_ENV) or "data"),
+                   engine or env.get(ENGINE_ENV) or "duckdb",
+                   memory_limit or env.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT)
+
+    def duckdb_config(self) -> dict[str, str]:
+        """Settings for warehouse connections: the memory cap (DuckDB spills beyond it)."""
+        return {"memory_limit": self.memory_limit}
+
+    def dbt_env(self) -> dict[str, str]:
+        """What profiles.yml reads: the warehouse, lake and Spark paths, the memory cap."""
+        paths = self.paths
+        env = {"MEDTRADE_BUILD_DB": str(paths.build_db), "MEDTRADE_LAKE": str(paths.lake),
+               MEMORY_LIMIT_ENV: self.memory_limit}
+        if self.engine == "spark":
+            env.update({"MEDTRADE_SPARK_DIR": str(paths.spark_dir),
+                        "SPARK_CONF_DIR": str(SPARK_CONF_DIR)})
+        return env

@@ -1,0 +1,54 @@
+"""The PCA composites' storage: read the built indicators, write the composite tables.
+
+The PCA itself is stats.composites. DuckDB engine: tables in the build warehouse's
+`composites` schema (replaced in one transaction). Spark engine: one Parquet file per table
+in lake/composites/<table>/, which Spark reads (dbt macro composites_source).
+"""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingest.lake import replace_dir
+from ingest.transaction import transaction
+
+# dbt's `composites` source tables -> the part of stats.composites' result they hold
+COMPOSITE_TABLES = {"pca_scores": "scores", "pca_components": "components",
+                    "pca_loadings": "loadings"}
+PCA_INPUTS = (("intermediate", "int_indicator_values"), ("intermediate", "int_panel_years"),
+              ("staging", "stg_reference__indicator_catalogue"))
+
+
+def read_pca_inputs(conn: duckdb.DuckDBPyConnection) -> list[pd.DataFrame]:
+    """The PCA's inputs in a fixed row order: its sums follow the rows, so the composites
+    must not depend on the order a parallel build happened to store them in."""
+    return [conn.execute(f'select * from {schema}."{table}" order by all').df()
+            for schema, table in PCA_INPUTS]
+
+
+def write_lake_table(frame: pd.DataFrame, folder: Path) -> Path:
+    """frame -> folder/data.parquet, replacing the folder whole (written beside, renamed)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.with_name(f".{folder.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp.mkdir()
+    frame.to_parquet(tmp / "data.parquet", index=False)
+    replace_dir(tmp, folder)
+    return folder / "data.parquet"
+
+
+def store_composites(conn: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame],
+                     engine: str, lake: Path) -> dict[str, str]:
+    """Write each composite table where the engine's dbt reads it; returns where."""
+    if engine == "spark":
+        return {name: str(write_lake_table(frame, lake / "composites" / name))
+                for name, frame in tables.items()}
+    conn.execute("create schema if not exists composites")
+    with transaction(conn):
+        for name, frame in tables.items():
+            conn.register("incoming", frame)
+            conn.execute(f"create or replace table composites.{name} as select * from incoming")
+            conn.unregister("incoming")
+    return {name: f"composites.{name}" for name in tables}
