@@ -43,10 +43,23 @@ def dagster_home(paths: DataPaths) -> Path:
     return home
 
 
+def manifest_is_current(manifest: Path) -> bool:
+    """The manifest exists and no project file (models, macros, seeds, tests, settings)
+    changed after it was written."""
+    if not manifest.exists():
+        return False
+    written = manifest.stat().st_mtime
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml",
+             *(f for folder in ("models", "macros", "seeds", "tests")
+               for f in (DBT_PROJECT_DIR / folder).rglob("*") if f.is_file())]
+    return all(f.stat().st_mtime <= written for f in files)
+
+
 def ensure_manifest() -> None:
-    """dbt parse when the manifest is missing (a fresh clone run without make)."""
+    """dbt parse when the manifest is missing or older than the project's files (a fresh
+    clone, or a model edited since, run without make)."""
     from orchestration.project import dbt_project
-    if dbt_project().manifest_path.exists():
+    if manifest_is_current(dbt_project().manifest_path):
         return
     print("preparing the dbt manifest (dbt parse) ...", flush=True)
     subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", "."],

@@ -48,6 +48,8 @@ class ProgressHandler(logging.Handler):
                 self._say(f"[{elapsed}]   check failed: {event.event_specific_data.check_name}")
             return
         message = meta.get("orig_message", record.getMessage())
+        if message.startswith("Dependencies for step"):  # said once, by the failed step
+            return
         if record.levelno >= logging.WARNING:
             self._say(f"[{elapsed}]   {record.levelname.lower()}: {message}")
         elif step in SHOWN_INFO_STEPS and record.levelno >= logging.INFO:

@@ -1,19 +1,17 @@
 -- Controls, channel Ftrd and the instrument per province-year (METHODOLOGY.md sections 2, 5).
+-- depends_on: {{ ref('indicator_catalogue') }}
 with indicator_values as (
     select * from {{ ref('int_indicator_values') }}
 ),
 
 wide as (
+    -- one column per catalogue indicator (codes are snake_case names); the formulas below
+    -- name the inputs they need, and a missing one fails the build naming its column
     select
         province_code,
-        year,
-        {% for code in ['pop6_none', 'pop6_primary', 'pop6_junior', 'pop6_senior', 'pop6_college',
-                        'highway_km', 'freight_volume', 'employment', 'tertiary_va',
-                        'secondary_va', 'gov_expenditure', 'industrial_va', 'gdp',
-                        'gdp_per_capita', 'trade_total', 'post_telecom_1984',
-                        'de_internet_users_100'] %}
-        max(case when indicator_code = '{{ code }}' then value end) as {{ code }}{{ "," if not loop.last }}
-        {% endfor %}
+        year{% for code in catalogue_codes() %},
+        max(case when indicator_code = '{{ code }}' then value end) as {{ code }}
+        {%- endfor %}
     from indicator_values
     group by province_code, year
 ),

@@ -2,11 +2,12 @@
 select
     filled.indicator_code as indicator,
     count(*) as n_cells,
-    sum(case when filled.fill_method = 'observed' then 1 else 0 end) as n_observed,
-    sum(case when filled.is_imputed then 1 else 0 end) as n_imputed,
-    sum(case when filled.fill_method = 'interpolated' then 1 else 0 end) as n_interpolated,
-    sum(case when filled.fill_method in ('carried_forward', 'carried_backward') then 1 else 0 end)
-        as n_carried
+    cast(sum(case when filled.fill_method = 'observed' then 1 else 0 end) as bigint) as n_observed,
+    cast(sum(case when filled.is_imputed then 1 else 0 end) as bigint) as n_imputed,
+    cast(sum(case when filled.fill_method = 'interpolated' then 1 else 0 end) as bigint)
+        as n_interpolated,
+    cast(sum(case when filled.fill_method in ('carried_forward', 'carried_backward') then 1 else 0
+             end) as bigint) as n_carried
 from {{ ref('int_yearbook__filled') }} as filled
 inner join {{ ref('int_panel_years') }} as years
     on years.year = filled.year and years.in_panel
