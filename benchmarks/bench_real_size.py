@@ -114,7 +114,7 @@ def report(label: str, wall: float, peak: float, out: str) -> None:
         in_steps = sum(sec for _, sec in steps)
         print(f"  where the time goes (s): {shown}; all steps {in_steps:.1f} s, outside the "
               f"run (start-up, imports, definitions) {wall - in_steps:.1f} s", flush=True)
-        publish = dict(steps).get("published__warehouse")
+        publish = dict(steps).get("published/warehouse")
         if publish is not None:
             verdict = "met" if publish < PUBLISH_S else f"MISSED by {publish - PUBLISH_S:.1f} s"
             print(f"  publish: {publish:.1f} s (target < {PUBLISH_S:.0f} s whatever the size of "

@@ -61,7 +61,8 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
     return proc.returncode, time.perf_counter() - start, peak[0], out
 
 
-STEP_LINE = re.compile(r"^\[\s*[\d.]+ s\]\s+(?:done|FAILED): (\S+) \(([\d.]+) s\)$", re.M)
+# the CLI's step-end lines: "[  37.3 s]   done: published/warehouse (0.1 s)"
+STEP_LINE = re.compile(r"^\[\s*[\d.]+ s\]\s+(?:done|FAILED): (.+?) \(([\d.]+) s\)$", re.M)
 
 
 def cli_step_times(output: str) -> list[tuple[str, float]]:

@@ -6,6 +6,7 @@ fast and exact paths ``ingest.customs``.
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -19,6 +20,7 @@ from ingest.customs_source import open_customs_source
 from ingest.errors import IngestError, Reject
 from ingest.partition import PartitionResult, partition_result, record_rejects, replace_partition
 from ingest.paths import DataPaths
+from ingest.progress import LARGE_FILE_MB, query_progress
 from ingest.readers import UnreadableFile, landing_files
 from ingest.text_csv import remove_temp_copies
 
@@ -117,6 +119,11 @@ def _files_with_inner_repeats(conn, stored: dict[str, Path]) -> list[str]:
         f"group by source_file, {KEY} having count(*) > 1) order by 1").fetchall()]
 
 
+def _progress(conn, say, label: str, size_mb: float):
+    """A progress bar for a large file; nothing for a small one."""
+    return query_progress(conn, say, label) if size_mb > LARGE_FILE_MB else nullcontext()
+
+
 def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, digest: str,
                         now: datetime, say: Callable[[str], None], *, exact: bool = False,
                         check_keys: bool = True) -> list[Reject]:
@@ -131,9 +138,11 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
     scan_failed = False  # DuckDB could not scan it (e.g. quoted line breaks): Python's csv will
     try:
         if not exact:
-            source = open_customs_source(conn, path, "customs__grid")
-            n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
-                                   file_hash=digest, loaded_at=now)
+            with _progress(conn, say, f"customs {year}: {rel}: reading", size):
+                source = open_customs_source(conn, path, "customs__grid")
+            with _progress(conn, say, f"customs {year}: {rel}: checking and storing", size):
+                n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
+                                       file_hash=digest, loaded_at=now)
             if n is not None and customs_file_is_clean(conn, tmp, check_keys=check_keys):
                 os.replace(tmp, target)
                 say(f"customs {year}: {rel}: {n} rows checked and stored")

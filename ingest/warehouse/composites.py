@@ -1,8 +1,9 @@
 """The PCA composites' storage: read the built indicators, write the composite tables.
 
-The PCA itself is stats.composites. DuckDB engine: tables in the build warehouse's
-`composites` schema (replaced in one transaction). Spark engine: one Parquet file per table
-in lake/composites/<table>/, which Spark reads (dbt macro composites_source).
+The PCA itself is stats.composites. Both engines: tables in the build warehouse's
+`composites` schema (replaced in one transaction), which DuckDB's dbt reads. Spark engine,
+in addition: one Parquet file per table in lake/composites/<table>/, which Spark reads (dbt
+macro composites_source).
 """
 from __future__ import annotations
 
@@ -41,14 +42,16 @@ def write_lake_table(frame: pd.DataFrame, folder: Path) -> Path:
 
 def store_composites(conn: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame],
                      engine: str, lake: Path) -> dict[str, str]:
-    """Write each composite table where the engine's dbt reads it; returns where."""
-    if engine == "spark":
-        return {name: str(write_lake_table(frame, lake / "composites" / name))
-                for name, frame in tables.items()}
+    """Write each composite table into the build warehouse's `composites` schema (what the
+    DuckDB engine's dbt reads, and what the published copy holds on either engine) and, on
+    Spark, also as Parquet where Spark reads it; returns where dbt reads each table."""
     conn.execute("create schema if not exists composites")
     with transaction(conn):
         for name, frame in tables.items():
             conn.register("incoming", frame)
             conn.execute(f"create or replace table composites.{name} as select * from incoming")
             conn.unregister("incoming")
+    if engine == "spark":
+        return {name: str(write_lake_table(frame, lake / "composites" / name))
+                for name, frame in tables.items()}
     return {name: f"composites.{name}" for name in tables}

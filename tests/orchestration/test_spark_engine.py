@@ -54,7 +54,7 @@ def spark_run(pipeline, tmp_path_factory):
                            "--data-dir", str(paths.root)], capture_output=True, text=True,
                           timeout=1800)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "with the spark engine" in proc.stdout
+    assert "(spark engine)" in proc.stdout
     conn = duckdb.connect(str(paths.published_db), read_only=True)
     yield paths, conn
     conn.close()
