@@ -12,11 +12,11 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ingest.numbers import parse_number
 from ingest.errors import Reject
-from ingest.seeds import seed_path
-from ingest.reference import Indicator, clean_label, find_indicator, province_lookup
+from ingest.numbers import parse_number
 from ingest.readers import Grid, grid_to_frame
+from ingest.reference import Indicator, clean_label, find_indicator, province_lookup
+from ingest.seeds import seed_path
 
 MISSING_MARKERS = {"", "...", "…", "……", "—", "——", "-", "--", "na", "n/a", "nan"}
 LONG_COLUMNS = {
