@@ -19,9 +19,10 @@ from ingest.errors import IngestError, Reject
 from ingest.load_customs import load_customs_year
 from ingest.partition import PartitionResult, partition_result, record_rejects, replace_partition
 from ingest.paths import DataPaths
-from ingest.readers import UnreadableFile, landing_files, read_grid
+from ingest.readers import TABLE_SUFFIXES, UnreadableFile, landing_files, read_grid
 from ingest.world import parse_world_gdp, parse_world_trade
-from ingest.yearbook import parse_yearbook
+from ingest.panel import MAPPING_SUFFIX, is_panel_file, panel_to_long
+from ingest.yearbook import parse_yearbook, validated
 
 # the loaders, in one place for their callers (customs years: ingest.load_customs)
 __all__ = ["ensure_raw_schema", "customs_years", "load_customs_year", "load_yearbook",
@@ -67,6 +68,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 Parser = Callable[[Path, str, str], tuple[pd.DataFrame, list[Reject]]]
+YEARBOOK_SUFFIXES = TABLE_SUFFIXES | {".dta"}
 
 
 def _parse_files(files: list[Path], hashes: list[tuple[str, str]], source: str, parser: Parser):
@@ -120,7 +122,8 @@ def _load_partition(conn, paths: DataPaths, source: str, partition_key: str,
 
 
 def _cross_file_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Reject]]:
-    """The same (province, year, indicator) in two files must agree; keep the first."""
+    """The same (province, year, indicator) in two files: an error naming both files, unless
+    the values agree (the same series in two exports: the first is kept)."""
     key = ["province_code", "year", "indicator_code"]
     dups = frame[frame.duplicated(key, keep=False)]
     clashes = dups.groupby(key)["value"].nunique(dropna=False)
@@ -128,11 +131,23 @@ def _cross_file_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Reje
     rejects = []
     if not clashes.empty:
         for k in clashes.index[:50]:
-            rows = dups.set_index(key).loc[[k]]
-            for _, r in rows.reset_index().iterrows():
+            rows = dups.set_index(key).loc[[k]].reset_index()
+            files = sorted(set(rows.source_file))
+            for _, r in rows.iterrows():
+                others = ", ".join(f for f in files if f != r.source_file) or r.source_file
                 rejects.append(Reject("yearbook", r.source_file, r.file_hash, int(r.source_row),
-                                      "value", r.value_text,
-                                      f"{k[2]} for {k[0]} in {k[1]} differs between files"))
+                                      r.get("value_column") or "value", r.value_text,
+                                      f"{k[2]} for {k[0]} in {k[1]} differs between files "
+                                      f"(also in {others}): keep it in one file (drop the rows, "
+                                      "or the column from the mapping) or make them agree"))
+    agreeing = dups.set_index(key).drop(index=clashes.index, errors="ignore").reset_index()
+    for (code,), rows in agreeing.groupby(["indicator_code"]):
+        files = sorted(set(rows.source_file))
+        first = rows.iloc[0]
+        rejects.append(Reject("yearbook", first.source_file, first.file_hash, None, None, None,
+                              f"{code}: {len(rows) // len(files)} province-year value(s) are in "
+                              f"{' and '.join(files)} with the same values; the first file's "
+                              "rows are kept", "warning"))
     return frame.drop_duplicates(key, keep="first"), rejects
 
 
@@ -144,9 +159,21 @@ def customs_years(paths: DataPaths) -> list[int]:
 
 
 def load_yearbook(conn, paths: DataPaths, *, force: bool = False) -> PartitionResult:
-    files = landing_files(paths.yearbook)
+    """Every yearbook file (long, NBS wide, portal long CSV, panels with a mapping). Mapping
+    files count as files of the partition, so editing one reloads the yearbook."""
+    files = landing_files(paths.yearbook, YEARBOOK_SUFFIXES)
+    files = sorted(files + [p for p in paths.yearbook.rglob("*" + MAPPING_SUFFIX)
+                            if p.is_file()] if paths.yearbook.exists() else files)
 
     def parser(path: Path, rel: str, digest: str):
+        if path.name.endswith(MAPPING_SUFFIX):  # read with its panel file
+            return None, []
+        if is_panel_file(path):
+            long, rejects = panel_to_long(path, source_file=rel, file_hash=digest)
+            if long is None:
+                return None, rejects
+            rows, more = validated(long, source_file=rel, file_hash=digest)
+            return rows, rejects + more
         return parse_yearbook(read_grid(path), source_file=rel, file_hash=digest,
                               file_stem=path.stem)
 

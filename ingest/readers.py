@@ -89,9 +89,9 @@ def grid_to_frame(grid: Grid, header_index: int) -> pd.DataFrame:
     return frame
 
 
-def landing_files(folder: Path) -> list[Path]:
+def landing_files(folder: Path, suffixes=TABLE_SUFFIXES) -> list[Path]:
     if not folder.exists():
         return []
     return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+                  if p.is_file() and p.suffix.lower() in suffixes
                   and not p.name.startswith((".", "~$")))

@@ -19,13 +19,19 @@ from ingest.reference import Indicator, clean_label, find_indicator, province_lo
 from ingest.seeds import seed_path
 
 MISSING_MARKERS = {"", "...", "…", "……", "—", "——", "-", "--", "na", "n/a", "nan"}
+# Column names of the long form, first match wins (the NBS data portal's query service
+# writes region_code/region_name, indicator_code/indicator_name, value and has_data).
 LONG_COLUMNS = {
-    "province": ["province", "region", "地区", "省份"],
+    "province": ["province", "region_code", "region_name", "region", "地区", "省份"],
     "year": ["year", "年份", "时间"],
-    "indicator": ["indicator", "指标"],
+    "indicator": ["indicator", "indicator_code", "指标", "indicator_name"],
     "value": ["value", "数值", "值"],
     "unit": ["unit", "单位"],
+    "has_data": ["has_data"],
 }
+# a second column naming the indicator, tried where the first one's label is not known
+INDICATOR_FALLBACK = ["indicator_name", "指标"]
+FALSE_WORDS = {"false", "0", "no", "否"}
 REGION_HEADERS = {"地区", "region", "省份", "province"}
 FOOTNOTE = re.compile(r"^(注|数据来源|来源|说明|note|source)", re.IGNORECASE)
 METADATA = re.compile(r"^(指标|indicator)\s*[:：]\s*(?P<name>.+)$", re.IGNORECASE)
@@ -65,6 +71,18 @@ def parse_yearbook(grid: Grid, *, source_file: str, file_hash: str,
         reject(None, None, None, "the file has a header but no data rows")
     if long is None or long.empty:
         return pd.DataFrame(columns=RAW_COLUMNS), rejects
+    return _validate_values(long, reject), rejects
+
+
+def validated(long: pd.DataFrame, *, source_file: str, file_hash: str
+              ) -> tuple[pd.DataFrame, list[Reject]]:
+    """Long rows of any yearbook shape -> checked raw rows (provinces, units, values)."""
+    rejects: list[Reject] = []
+
+    def reject(row, column, value, reason, severity="error"):
+        rejects.append(Reject("yearbook", source_file, file_hash, row, column,
+                              value, reason, severity))
+
     return _validate_values(long, reject), rejects
 
 
@@ -117,9 +135,19 @@ def _long_form(grid: Grid, reject) -> pd.DataFrame | None:
     if missing:
         reject(grid.line_numbers[0], ", ".join(missing), None,
                "not a yearbook file: need an NBS wide export (地区, 2022年, ...) or the long "
-               "form province, year, indicator, value; missing " + ", ".join(missing))
+               "form province, year, indicator, value; missing " + ", ".join(missing)
+               + ". A panel (one row per province-year, one column per indicator) needs a "
+               "mapping file beside it (<file name>.mapping.yml; README, panel files); the "
+               "file's columns: " + ", ".join(c for c in frame.columns if c != "source_row"))
         return None
     labels = frame[cols["indicator"]]
+    fallback = next((lowered[n] for n in INDICATOR_FALLBACK
+                     if n in lowered and lowered[n] != cols["indicator"]), None)
+    if fallback is not None:  # a code the catalogue lacks, with a name it knows
+        names = frame[fallback]
+        unknown_code = labels.map(lambda v: find_indicator(v) is None)
+        labels = labels.where(~unknown_code | names.map(lambda v: find_indicator(v) is None),
+                              names)
     matched = {v: find_indicator(v) for v in labels.unique()}
     unknown = labels.map(lambda v: matched[v] is None)
     for value, rows in frame[unknown].groupby(labels[unknown])["source_row"]:
@@ -127,10 +155,15 @@ def _long_form(grid: Grid, reject) -> pd.DataFrame | None:
                f"unknown indicator (not in the indicator catalogue); {len(rows)} row(s) skipped",
                "warning")
     frame = frame[~unknown]
+    labels = labels[~unknown]
+    value_text = frame[cols["value"]]
+    if cols["has_data"]:  # the portal writes 0 where it has no data: a missing value
+        no_data = frame[cols["has_data"]].fillna("").str.strip().str.lower().isin(FALSE_WORDS)
+        value_text = value_text.where(~no_data, "")
     long = pd.DataFrame({
         "province_raw": frame[cols["province"]], "source_row": frame["source_row"],
-        "year_label": frame[cols["year"]], "value_text": frame[cols["value"]],
-        "indicator_raw": frame[cols["indicator"]],
+        "year_label": frame[cols["year"]], "value_text": value_text,
+        "indicator_raw": labels,
     })
     long["indicator_code"] = long["indicator_raw"].map(lambda v: matched[v].code)
     file_units = frame[cols["unit"]] if cols["unit"] else pd.Series("", index=frame.index)

@@ -164,12 +164,13 @@ def cmd_ui(args) -> int:
     ensure_manifest()
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home(paths)),
            DATA_DIR_ENV: str(settings.data_dir), ENGINE_ENV: settings.engine,
-           MEMORY_LIMIT_ENV: settings.memory_limit}
+           MEMORY_LIMIT_ENV: settings.memory_limit,
+           "PYTHONWARNINGS": "ignore"}  # library notices (e.g. `dagster dev` vs `dg dev`)
     dagster = str(Path(sys.executable).with_name("dagster"))
     print(f"Dagster UI for {paths.root} on http://{args.host}:{args.port}", flush=True)
     # Dagster's webserver ignores SIGINT/SIGTERM when started with SIGINT ignored: reset it
     return subprocess.call([dagster, "dev", "-m", "orchestration.definitions", "-h", args.host,
-                            "-p", str(args.port)], env=env, cwd=REPO_ROOT,
+                            "-p", str(args.port)], env=env, cwd=paths.root,  # not beside a dagster.yaml
                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 

@@ -1,9 +1,13 @@
 -- Yearly yearbook series on the full province x year grid, gaps filled as METHODOLOGY.md
 -- section 3 says: interior gaps by linear interpolation over years, leading or trailing
 -- gaps by the nearest observed value. Every filled cell has is_imputed = true.
+-- The grid holds the catalogue's yearly inputs that the yearbook files provide: an optional
+-- catalogue entry nobody loaded (e.g. the PKU index) is absent, not 31 failing series; an
+-- index or control that needs it fails on its own nulls downstream.
 with catalogue as (
     select indicator_code from {{ ref('stg_reference__indicator_catalogue') }}
     where kind = 'input' and static_year is null
+        and indicator_code in (select indicator_code from {{ ref('int_yearbook__canonical') }})
 ),
 
 grid as (
