@@ -124,7 +124,7 @@ def cmd_run(args) -> int:
         for event in result.all_events:
             if event.event_type_value == "ASSET_CHECK_EVALUATION":
                 evaluation = event.event_specific_data
-                if not evaluation.passed:
+                if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
                     text = evaluation.metadata.get("failures")
                     print(f"FAILED check {evaluation.check_name}:\n  "
                           + (text.value.replace("\n", "\n  ") if text else ""), file=sys.stderr)

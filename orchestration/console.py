@@ -45,7 +45,9 @@ class ProgressHandler(logging.Handler):
                         "STEP_SKIPPED": "skipped"}[kind]
                 self._say(f"[{elapsed}]   {word}: {_label(step)} ({took:.1f} s)")
             elif kind == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
-                self._say(f"[{elapsed}]   check failed: {event.event_specific_data.check_name}")
+                data = event.event_specific_data
+                word = "warns" if data.severity == dg.AssetCheckSeverity.WARN else "failed"
+                self._say(f"[{elapsed}]   check {word}: {data.check_name}")
             return
         message = meta.get("orig_message", record.getMessage())
         if message.startswith("Dependencies for step"):  # said once, by the failed step

@@ -89,3 +89,29 @@ def province_ranking(panel: pd.DataFrame, path: Path) -> Path:
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def flagged_series(values: pd.DataFrame, flags: pd.DataFrame, path: Path, limit: int = 12
+                   ) -> Path:
+    """Small multiples: each flagged (indicator, province) series over the years, with its
+    flagged years marked. ``values``: indicator, province_code, year, value; ``flags``:
+    indicator, province_code, year, kind (province-level flags only)."""
+    pairs = flags[["indicator", "province_code"]].drop_duplicates().head(limit)
+    cols = min(4, max(1, len(pairs)))
+    rows = -(-len(pairs) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.2 * rows), squeeze=False)
+    for ax in axes.flat[len(pairs):]:
+        ax.axis("off")
+    for ax, (indicator, province) in zip(axes.flat, pairs.itertuples(index=False)):
+        series = values[(values.indicator == indicator) & (values.province_code == province)]
+        series = series.sort_values("year")
+        ax.plot(series.year, series.value, color="#1f4e79", lw=1.2, marker=".")
+        marked = flags[(flags.indicator == indicator) & (flags.province_code == province)]
+        hit = series[series.year.isin(marked.year)]
+        ax.scatter(hit.year, hit.value, color="#c0392b", zorder=3, s=24)
+        ax.set_title(f"{indicator}, {province}", fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -6,6 +6,17 @@
     ({{ numerator }}) / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
+{#- The median of a group (Spark has no median(); percentile is exact there). -#}
+{% macro median(expression) -%}
+    {{ return(adapter.dispatch('median', 'medtrade')(expression)) }}
+{%- endmacro %}
+{% macro default__median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+{% macro spark__median(expression) -%}
+    percentile({{ expression }}, 0.5)
+{%- endmacro %}
+
 {#- HS revision China applied in a year (METHODOLOGY.md section 1). -#}
 {% macro hs_revision(year_column) -%}
     case when {{ year_column }} >= 2022 then 'HS2022'

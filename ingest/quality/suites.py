@@ -34,6 +34,7 @@ class Suite:
     blocking: bool
     description: str
     batches: list[dict]
+    severity: str = "error"  # error, or warning: reported, never stops the run
 
     @property
     def name(self) -> str:
@@ -54,9 +55,12 @@ def load_suites(folder: Path = SUITES_DIR) -> list[Suite]:
     suites = []
     for path in sorted(folder.glob("*.yml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        severity = str(spec.get("severity", "error")).lower()
+        if severity not in ("error", "warning"):
+            raise ValueError(f"{path.name}: severity must be error or warning, not {severity!r}")
         suites.append(Suite(path, spec["table"], spec.get("asset", spec["table"].split(".")),
-                            bool(spec.get("blocking", True)), spec.get("description", ""),
-                            spec["batches"]))
+                            severity == "error" and bool(spec.get("blocking", True)),
+                            spec.get("description", ""), spec["batches"], severity))
     return suites
 
 

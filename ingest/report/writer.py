@@ -7,7 +7,8 @@ import duckdb
 import pandas as pd
 
 from ingest.report.run_facts import run_facts_html
-from stats.figures import coefficient_plot, indices_by_region, mediation_diagram, province_ranking
+from stats.figures import (coefficient_plot, flagged_series, indices_by_region, mediation_diagram,
+                           province_ranking)
 from stats.render import regression_grid, stat_grid, to_html, to_latex, to_markdown
 
 NOTE = ("Standard errors in parentheses, clustered by province (reghdfe small-sample "
@@ -58,9 +59,37 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
             + ("<img src='mediation_diagram.png' style='max-width:100%'>" if diagram.exists()
                else "<p class='note'>No mediation diagram: the mediation models were not "
                     "estimated on these data (Table 7).</p>")
-            + run_facts_html(conn) + "</body></html>")
+            + _flags_html(conn, folder, written) + run_facts_html(conn) + "</body></html>")
     (folder / "report.html").write_text(page, encoding="utf-8")
     return [*written, folder / "report.html"]
+
+
+def _flags_html(conn, folder: Path, written: list[Path]) -> str:
+    """Yearbook series the screening flagged (marts.fct_series_flags), with small plots of
+    the flagged province series and which index each feeds. Nothing was changed."""
+    figure = folder / "flagged_series.png"
+    figure.unlink(missing_ok=True)
+    flags = conn.execute("select * from marts.fct_series_flags "
+                         "order by indicator, province_code nulls first, year, kind").df()
+    head = ("<h2>Yearbook series to look at</h2><p class='note'>Year-on-year jumps, breaks "
+            "many provinces share in one year and isolated spikes (thresholds: var "
+            "<code>screening</code> in dbt_project.yml). These are warnings: no value was "
+            "changed; decide whether a series needs a fix in its landing file.</p>")
+    if flags.empty:
+        return head + "<p>No series flagged.</p>"
+    by_province = flags[flags.province_code.notna()]
+    plot = ""
+    if not by_province.empty:
+        values = conn.execute(
+            "select indicator_code as indicator, province_code, year, value "
+            "from intermediate.int_yearbook__canonical where value is not null").df()
+        written.append(flagged_series(values, by_province, figure))
+        shown = min(12, len(by_province[["indicator", "province_code"]].drop_duplicates()))
+        plot = (f"<p class='note'>The first {shown} flagged province series (flagged years "
+                "in red):</p><img src='flagged_series.png' style='max-width:100%'>")
+    table = flags.assign(province_code=flags.province_code.fillna("all provinces"),
+                         ratio=flags.ratio.round(3))
+    return head + plot + table.to_html(index=False, border=0)
 
 
 def _paths(est: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:

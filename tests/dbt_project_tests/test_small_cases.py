@@ -130,3 +130,30 @@ def test_prody_fixed_at_a_base_year(small):
     assert set(fixed["prody_base_year"]) == {2016}
     assert fixed.apply(lambda r: r.prody == pytest.approx(base[r.family_id]), axis=1).all()
     dbt(small, "run", "--quiet", "--select", "int_prody__provincial")  # back to yearly PRODY
+
+
+def test_screening_flags_a_shared_break_jumps_and_a_spike(tmp_path):
+    """Freight volume in six provinces: from 2017 five of them publish in a unit 0.12 times
+    the old one (a shared break), and Beijing's 2018 is 25 times its neighbours (a spike)."""
+    rows = ["province,year,indicator,value,unit"]
+    rows += [f"北京,{y},货运量,{v},万吨" for y, v in zip(range(2015, 2021),
+                                                     (100, 105, 110, 2750, 115, 120))]
+    for name in ("天津", "河北", "山西", "辽宁", "吉林"):
+        rows += [f"{name},{y},货运量,{v},万吨" for y, v in zip(range(2015, 2021),
+                                                          (100, 102, 12, 12.5, 13, 13.5))]
+    paths = write_landing(tmp_path, {"yearbook/freight.csv": "\n".join(rows) + "\n"})
+    load_all(paths)
+    dbt(paths, "seed", "--quiet")
+    dbt(paths, "run", "--quiet", "--select", "+fct_series_flags")
+    flags = query(paths, "select coalesce(province_code, 'all') as province, year, kind, ratio, "
+                         "feeds from marts.fct_series_flags order by all")
+    got = {(r.province, r.year, r.kind): r.ratio for r in flags.itertuples()}
+    expected = {("all", 2017, "shared_break"): 12 / 102,
+                ("110000", 2018, "jump"): 2750 / 110, ("110000", 2019, "jump"): 115 / 2750,
+                ("110000", 2018, "spike"): 2750 / (110 * 115) ** 0.5,
+                **{(code, 2017, "jump"): 12 / 102
+                   for code in ("120000", "130000", "140000", "210000", "220000")}}
+    assert got.keys() == expected.keys()
+    for key, ratio in expected.items():
+        assert got[key] == pytest.approx(ratio, rel=1e-9), key
+    assert set(flags.feeds) == {"control,resilience"}  # a control, and rs_freight_volume

@@ -1,10 +1,11 @@
 """Great Expectations over per-file aggregates: every row counted, examples named by file,
 line and column, results kept per file and reused."""
 import duckdb
+import pytest
 import yaml
 
-from orchestration.assets.checks import failure_lines
 from ingest.quality.suites import load_suites, run_suite
+from orchestration.assets.checks import failure_lines
 
 SUITE = {
     "table": "main.t",
@@ -100,3 +101,16 @@ def test_a_view_over_a_changing_file_list_keeps_its_results(tmp_path):
         assert _definition(conn, "main.v") == "parquet files listed by the loader"
     conn.execute("create or replace view w as select x + 1 as y from v")
     assert "x + 1" in _definition(conn, "main.w")
+
+
+def test_a_warning_suite_never_blocks(tmp_path):
+    (tmp_path / "a.t.yml").write_text("table: a.t\nseverity: warning\nblocking: true\n"
+                                      "batches: []\n", encoding="utf-8")
+    (tmp_path / "b.t.yml").write_text("table: b.t\nbatches: []\n", encoding="utf-8")
+    warn, error = load_suites(tmp_path)
+    assert (warn.severity, warn.blocking) == ("warning", False)
+    assert (error.severity, error.blocking) == ("error", True)
+    (tmp_path / "c.t.yml").write_text("table: c.t\nseverity: loud\nbatches: []\n",
+                                      encoding="utf-8")
+    with pytest.raises(ValueError, match="severity must be error or warning"):
+        load_suites(tmp_path)
