@@ -122,32 +122,31 @@ def _load_partition(conn, paths: DataPaths, source: str, partition_key: str,
 
 
 def _cross_file_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Reject]]:
-    """The same (province, year, indicator) in two files: an error naming both files, unless
-    the values agree (the same series in two exports: the first is kept)."""
+    """The same (province, year, indicator) twice, in two files or in one: an error naming
+    the files and what to do (values that agree included: which file holds a series must be
+    one choice, not the order the files happen to be read in)."""
     key = ["province_code", "year", "indicator_code"]
     dups = frame[frame.duplicated(key, keep=False)]
-    clashes = dups.groupby(key)["value"].nunique(dropna=False)
-    clashes = clashes[clashes > 1]
     rejects = []
-    if not clashes.empty:
-        for k in clashes.index[:50]:
-            rows = dups.set_index(key).loc[[k]].reset_index()
-            files = sorted(set(rows.source_file))
-            for _, r in rows.iterrows():
-                others = ", ".join(f for f in files if f != r.source_file) or r.source_file
-                rejects.append(Reject("yearbook", r.source_file, r.file_hash, int(r.source_row),
-                                      r.get("value_column") or "value", r.value_text,
-                                      f"{k[2]} for {k[0]} in {k[1]} differs between files "
-                                      f"(also in {others}): keep it in one file (drop the rows, "
-                                      "or the column from the mapping) or make them agree"))
-    agreeing = dups.set_index(key).drop(index=clashes.index, errors="ignore").reset_index()
-    for (code,), rows in agreeing.groupby(["indicator_code"]):
+    for n, (k, rows) in enumerate(dups.groupby(key, sort=True)):
+        if n == 50:
+            first = rows.iloc[0]
+            rejects.append(Reject("yearbook", first.source_file, first.file_hash, None, None,
+                                  None, f"... and {dups.groupby(key).ngroups - 50} more "
+                                  "province-year-indicator keys given twice"))
+            break
         files = sorted(set(rows.source_file))
-        first = rows.iloc[0]
-        rejects.append(Reject("yearbook", first.source_file, first.file_hash, None, None, None,
-                              f"{code}: {len(rows) // len(files)} province-year value(s) are in "
-                              f"{' and '.join(files)} with the same values; the first file's "
-                              "rows are kept", "warning"))
+        same = rows["value"].nunique(dropna=False) == 1
+        for _, r in rows.iterrows():
+            others = [f for f in files if f != r.source_file]
+            where = (f"also in {', '.join(others)}" if others
+                     else "twice in this file")
+            rejects.append(Reject(
+                "yearbook", r.source_file, r.file_hash, int(r.source_row),
+                r.get("value_column") or "value", r.value_text,
+                f"{k[2]} for {k[0]} in {k[1]} is {where} ({'same' if same else 'different'} "
+                "value): keep it in one file (drop the rows, or the column from that file's "
+                "mapping)"))
     return frame.drop_duplicates(key, keep="first"), rejects
 
 

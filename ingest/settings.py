@@ -41,10 +41,14 @@ class Settings:
     data_dir: Path
     engine: str = "duckdb"
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    # the dbt project (models, seeds: the indicator catalogue); a copy with its own index
+    # system can stand in for the repository's (tests/orchestration/test_index_system.py)
+    dbt_project_dir: Path = DBT_PROJECT_DIR
     paths: DataPaths = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+        object.__setattr__(self, "dbt_project_dir", Path(self.dbt_project_dir).resolve())
         object.__setattr__(self, "engine", check_engine(self.engine))
         object.__setattr__(self, "paths", DataPaths(self.data_dir))
 

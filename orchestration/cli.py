@@ -12,8 +12,8 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from ingest.paths import DataPaths
-from ingest.settings import (DATA_DIR_ENV, DBT_EXECUTABLE, DBT_PROJECT_DIR, ENGINE_ENV, ENGINES,
-                             MEMORY_LIMIT_ENV, REPO_ROOT, Settings)
+from ingest.settings import (DATA_DIR_ENV, ENGINE_ENV, ENGINES, MEMORY_LIMIT_ENV, REPO_ROOT,
+                             Settings)
 
 INSTANCE_SETTINGS = REPO_ROOT / "dagster.yaml"
 
@@ -41,29 +41,6 @@ def dagster_home(paths: DataPaths) -> Path:
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return home
-
-
-def manifest_is_current(manifest: Path) -> bool:
-    """The manifest exists and no project file (models, macros, seeds, tests, settings)
-    changed after it was written."""
-    if not manifest.exists():
-        return False
-    written = manifest.stat().st_mtime
-    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml",
-             *(f for folder in ("models", "macros", "seeds", "tests")
-               for f in (DBT_PROJECT_DIR / folder).rglob("*") if f.is_file())]
-    return all(f.stat().st_mtime <= written for f in files)
-
-
-def ensure_manifest() -> None:
-    """dbt parse when the manifest is missing or older than the project's files (a fresh
-    clone, or a model edited since, run without make)."""
-    from orchestration.project import dbt_project
-    if manifest_is_current(dbt_project().manifest_path):
-        return
-    print("preparing the dbt manifest (dbt parse) ...", flush=True)
-    subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", "."],
-                   cwd=DBT_PROJECT_DIR, check=True)  # same cwd as Dagster's dbt runs
 
 
 def has_landing_data(paths: DataPaths) -> bool:
@@ -103,7 +80,8 @@ def cmd_run(args) -> int:
     print(f"medtrade: {'loading customs ' + args.years + ' and rebuilding' if years else 'running the pipeline'}"
           f" on {paths.landing} ({settings.engine} engine)\n  full log: {log_file}", flush=True)
     started = time.perf_counter()
-    ensure_manifest()
+    from orchestration.project import ensure_manifest
+    ensure_manifest(settings.dbt_project_dir, say=lambda m: print(m, flush=True))
     with _console(args.verbose, log_file):
         import dagster as dg
 
@@ -161,7 +139,8 @@ def cmd_ui(args) -> int:
     """dagster dev on this data folder, with its own run history."""
     settings = _settings(args)
     paths = settings.paths.ensure()
-    ensure_manifest()
+    from orchestration.project import ensure_manifest
+    ensure_manifest(settings.dbt_project_dir)
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home(paths)),
            DATA_DIR_ENV: str(settings.data_dir), ENGINE_ENV: settings.engine,
            MEMORY_LIMIT_ENV: settings.memory_limit,

@@ -25,7 +25,7 @@ from orchestration.sensors import annual_load, landing_sensor
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    project = dbt_project()
+    project = dbt_project(settings.dbt_project_dir)
     parts = dbt_parts(project)
     docs = docs_asset(project, parts)
     writers = [*parts, docs, *models.table_assets, models.mediation_tables, report.study_report]

@@ -126,3 +126,13 @@ def test_the_same_indicator_province_and_year_in_two_files_is_refused(yearbook):
           "province,year,indicator,value\n北京,2016,进出口总额,100\n")
     text = error_text(paths, conn)
     assert "portal_long.csv" in text and "trade.csv" in text and "trade_total" in text
+    assert "keep it in one file" in text
+
+
+def test_the_same_value_in_two_files_is_refused_too(yearbook):
+    paths, conn = yearbook
+    land(paths, "portal_long.csv")
+    write(paths.yearbook / "trade.csv",
+          "province,year,indicator,value,unit\n北京,2016,进出口总额,282348960,千美元\n")
+    text = error_text(paths, conn)
+    assert "also in yearbook/portal_long.csv (same value)" in text and "trade.csv" in text
