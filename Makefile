@@ -45,9 +45,11 @@ $(MANIFEST): $(DBT_SOURCES) uv.lock
 	$(DBT) parse --quiet $(DBT_FLAGS)
 	@touch $(MANIFEST)
 
+# `manifest` ran `setup` (uv sync) already: --no-sync spares each command uv's check of
+# every installed file
 run: manifest  ## write the synthetic default data if no data are present, run everything, publish
-	$(UV) run --frozen medtrade demo-data --if-missing
-	$(UV) run --frozen medtrade run $(if $(ENGINE),--engine $(ENGINE),)
+	$(UV) run --frozen --no-sync medtrade demo-data --if-missing
+	$(UV) run --frozen --no-sync medtrade run $(if $(ENGINE),--engine $(ENGINE),)
 
 test: manifest  ## the test suite (what CI runs)
 	$(UV) run --frozen pytest

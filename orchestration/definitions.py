@@ -28,7 +28,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project(settings.dbt_project_dir)
     parts = dbt_parts(project)
     docs = docs_asset(project, parts)
-    writers = [*parts, docs, *models.table_assets, models.mediation_tables, report.study_report]
+    writers = [*parts, docs, *models.table_assets, models.mediation_tables, report.study_report,
+               report.data_docs]
     return dg.Definitions(
         assets=[*dg.load_assets_from_modules([ingest, models, report]), *parts,
                 pca_asset(*parts), docs, publish_asset(writers)],

@@ -8,7 +8,7 @@ import json
 import dagster as dg
 
 from orchestration.resources import Warehouse
-from ingest.quality.suites import Suite, load_suites, run_suite
+from ingest.quality.suites import Suite, load_suites, run_suite, write_data_docs
 
 
 def _report(result) -> dg.MetadataValue:
@@ -40,8 +40,10 @@ def suite_check(suite: Suite) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
         # writable: per-file batches keep their results in the warehouse (quality schema)
         with warehouse.connect() as conn:
-            result = run_suite(conn, suite, warehouse.paths.report / "data_docs",
-                               progress=context.log.info)
+            result = run_suite(conn, suite, progress=context.log.info)
+        docs = warehouse.paths.report / "data_docs"
+        if not result.success:  # at once: a failed run may not reach the report
+            write_data_docs(docs)
         failures = failure_lines(result)
         if suite.severity == "warning":  # one line on the console; the detail in the log
             if failures:
@@ -58,8 +60,7 @@ def suite_check(suite: Suite) -> dg.AssetChecksDefinition:
             severity=(dg.AssetCheckSeverity.WARN if suite.severity == "warning"
                       else dg.AssetCheckSeverity.ERROR),
             metadata={"expectations": len(result.checks), "failed": len(result.failures()),
-                      "data_docs": dg.MetadataValue.path(
-                          str(warehouse.paths.report / "data_docs" / "index.html")),
+                      "data_docs": dg.MetadataValue.path(str(docs / "index.html")),
                       "suite_file": suite.path.name, "checks": _report(result),
                       "failures": dg.MetadataValue.md("\n".join(f"- {x}" for x in failures)
                                                       or "none")})

@@ -18,3 +18,15 @@ def study_report(context: dg.AssetExecutionContext, warehouse: Warehouse):
     return dg.MaterializeResult(metadata={
         "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
         "report": dg.MetadataValue.path(str(warehouse.paths.report / "report.html"))})
+
+
+@dg.asset(key=["report", "data_docs"], deps=[study_report], group_name="report",
+          kinds={"html"}, owners=["team:data-engineering"])
+def data_docs(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Great Expectations Data Docs (report/data_docs/index.html) of every check of the run,
+    rendered once after the last blocking check (the results suite on the report); a check
+    that fails renders them at once, since a failed run does not get here."""
+    from ingest.quality.suites import write_data_docs
+    index = write_data_docs(warehouse.paths.report / "data_docs")
+    context.log.info(f"Data Docs written to {index}")
+    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index))})
