@@ -76,13 +76,13 @@ def export_raw_table(conn: duckdb.DuckDBPyConnection, lake: Path, table: str,
     return written
 
 
-def export_small_table(conn: duckdb.DuckDBPyConnection, lake: Path, table: str) -> Path:
-    """raw.<table> (not partitioned: raw.loaded_files) -> lake/raw/<table>/data.parquet."""
-    target = lake / "raw" / table
+def export_table(conn: duckdb.DuckDBPyConnection, relation: str, target: Path) -> Path:
+    """A small table (raw.loaded_files, the PCA composites) -> target/data.parquet,
+    replacing the folder whole (written beside, renamed)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{table}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()
-    conn.execute(f"copy (select * from raw.{table}) to {sql_path(tmp / 'data.parquet')} "
+    conn.execute(f"copy (select * from {relation}) to {sql_path(tmp / 'data.parquet')} "
                  "(format parquet)")
     replace_dir(tmp, target)
     return target / "data.parquet"

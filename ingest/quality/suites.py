@@ -187,7 +187,6 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite, progress=None) -> S
     A ``per_file`` batch is evaluated by DuckDB file by file (ingest.quality.per_file) and
     needs a writable connection (its per-file results are kept in the warehouse)."""
     gx, context, source = _gx()
-    actions = []
     result = SuiteResult(suite, True)
     for i, batch in enumerate(suite.batches):
         label = batch.get("name", f"batch {i}")
@@ -208,7 +207,7 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite, progress=None) -> S
         fmt = ({"result_format": "SUMMARY", "unexpected_index_column_names": batch["index"]}
                if batch.get("index") else "SUMMARY")
         checkpoint = _replace(context.checkpoints, gx.Checkpoint(
-            name=name, validation_definitions=[validation], actions=actions, result_format=fmt))
+            name=name, validation_definitions=[validation], result_format=fmt))
         run = checkpoint.run(batch_parameters={"dataframe": frame})
         for outcome in run.run_results.values():
             for r in outcome.results:

@@ -7,13 +7,12 @@ macro composites_source).
 """
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from ingest.lake import replace_dir
+from ingest.lake import export_table
 from ingest.transaction import transaction
 
 # dbt's `composites` source tables -> the part of stats.composites' result they hold
@@ -30,16 +29,6 @@ def read_pca_inputs(conn: duckdb.DuckDBPyConnection) -> list[pd.DataFrame]:
             for schema, table in PCA_INPUTS]
 
 
-def write_lake_table(frame: pd.DataFrame, folder: Path) -> Path:
-    """frame -> folder/data.parquet, replacing the folder whole (written beside, renamed)."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.with_name(f".{folder.name}.tmp-{uuid.uuid4().hex[:8]}")
-    tmp.mkdir()
-    frame.to_parquet(tmp / "data.parquet", index=False)
-    replace_dir(tmp, folder)
-    return folder / "data.parquet"
-
-
 def store_composites(conn: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame],
                      engine: str, lake: Path) -> dict[str, str]:
     """Write each composite table into the build warehouse's `composites` schema (what the
@@ -52,6 +41,6 @@ def store_composites(conn: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataF
             conn.execute(f"create or replace table composites.{name} as select * from incoming")
             conn.unregister("incoming")
     if engine == "spark":
-        return {name: str(write_lake_table(frame, lake / "composites" / name))
-                for name, frame in tables.items()}
+        return {name: str(export_table(conn, f"composites.{name}", lake / "composites" / name))
+                for name in tables}
     return {name: f"composites.{name}" for name in tables}

@@ -4,13 +4,13 @@ import warnings
 import dagster as dg
 
 from ingest import customs_lake
-from ingest.lake import export_raw_table, export_small_table
+from ingest.lake import export_raw_table, export_table
 from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, load_world,
                          load_yearbook)
+from ingest.quality.suites import warm_up
 from orchestration.metadata import table_metadata
 from orchestration.partitions import customs_years_partitions
 from orchestration.resources import Warehouse
-from ingest.quality.suites import warm_up
 
 
 def _to_lake(context, warehouse: Warehouse, conn, table: str | None, years=None) -> None:
@@ -19,7 +19,7 @@ def _to_lake(context, warehouse: Warehouse, conn, table: str | None, years=None)
     with raw.loaded_files (the input fingerprints of the customs years)."""
     if warehouse.engine != "spark":
         return
-    export_small_table(conn, warehouse.paths.lake, "loaded_files")
+    export_table(conn, "raw.loaded_files", warehouse.paths.lake / "raw" / "loaded_files")
     if table is None:
         return
     written = export_raw_table(conn, warehouse.paths.lake, table, years)

@@ -89,6 +89,14 @@ def error_text(paths, conn) -> str:
     return str(info.value)
 
 
+def panel_refused(paths, conn, mapping_body: str) -> str:
+    """The panel workbook with a mapping of the given columns/units: the load's error."""
+    land(paths, "panel.xlsx")
+    write(paths.yearbook / "panel.xlsx.mapping.yml",
+          "sheet: panel data\nprovince: province\nyear: year\n" + mapping_body)
+    return error_text(paths, conn)
+
+
 def test_a_panel_file_without_mapping_says_which_file_to_write(yearbook):
     paths, conn = yearbook
     land(paths, "pku_dfi.dta")
@@ -99,11 +107,8 @@ def test_a_panel_file_without_mapping_says_which_file_to_write(yearbook):
 
 def test_a_mapping_naming_a_missing_column_or_an_unknown_code_is_refused(yearbook):
     paths, conn = yearbook
-    land(paths, "panel.xlsx")
-    write(paths.yearbook / "panel.xlsx.mapping.yml",
-          "sheet: panel data\nprovince: province\nyear: year\n"
-          "columns:\n  x1: optical_cable\n  x9: software_revenue\n  x7: moon_bases\n")
-    text = error_text(paths, conn)
+    text = panel_refused(paths, conn, "columns:\n  x1: optical_cable\n  x9: software_revenue\n"
+                                      "  x7: moon_bases\n")
     assert "panel.xlsx" in text and "'x9', which the file lacks" in text
     assert "'moon_bases', which is not in the indicator catalogue" in text
     assert loaded(conn).empty                                       # nothing was loaded
@@ -111,11 +116,7 @@ def test_a_mapping_naming_a_missing_column_or_an_unknown_code_is_refused(yearboo
 
 def test_a_unit_outside_the_indicator_family_names_file_and_column(yearbook):
     paths, conn = yearbook
-    land(paths, "panel.xlsx")
-    write(paths.yearbook / "panel.xlsx.mapping.yml",
-          "sheet: panel data\nprovince: province\nyear: year\ncolumns:\n  x1: optical_cable\n"
-          "units:\n  x1: 亿元\n")
-    text = error_text(paths, conn)
+    text = panel_refused(paths, conn, "columns:\n  x1: optical_cable\nunits:\n  x1: 亿元\n")
     assert "panel.xlsx" in text and "column 'x1'" in text and "'亿元'" in text
 
 
