@@ -8,10 +8,6 @@ export UV_LINK_MODE := copy
 # these machines) Python would otherwise recompile ~1000 modules in every command (~2 s each
 # for dagster, dbt and the stats stack).
 export UV_COMPILE_BYTECODE := 1
-# dbt always runs from dbt_project/: its partial-parse cache stores paths relative to the
-# working directory, and Dagster runs dbt from there.
-DBT := cd dbt_project && $(UV) run --frozen dbt
-DBT_FLAGS := --profiles-dir .
 # The Spark engine is opt-in: `make setup-spark` leaves this marker, and later syncs keep
 # the spark extra (uv sync would otherwise remove it).
 SPARK_MARKER := .venv/.medtrade-spark
@@ -34,16 +30,10 @@ setup-spark:  ## the Spark engine: Java 17 from Debian, then pyspark and dbt-spa
 	$(UV) sync --frozen --extra dev --extra spark
 	@touch $(SPARK_MARKER)
 
-# dbt parse only when the project changed since the manifest was written (Make compares
-# the files' times), so a run on unchanged code pays no parse.
-DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f) dbt_project/dbt_project.yml dbt_project/profiles.yml
-MANIFEST := dbt_project/target/manifest.json
-
-manifest: setup $(MANIFEST)  ## dbt parse -> dbt_project/target/manifest.json (read by Dagster)
-
-$(MANIFEST): $(DBT_SOURCES) uv.lock
-	$(DBT) parse --quiet $(DBT_FLAGS)
-	@touch $(MANIFEST)
+# dbt parse only when the manifest is missing or older than a project file: one decision,
+# orchestration/project.py (also taken by `medtrade run` and `medtrade ui`).
+manifest: setup  ## dbt parse -> dbt_project/target/manifest.json (read by Dagster)
+	$(UV) run --frozen --no-sync python -m orchestration.project
 
 # `manifest` ran `setup` (uv sync) already: --no-sync spares each command uv's check of
 # every installed file

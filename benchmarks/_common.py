@@ -5,7 +5,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
+from warehouse.connection import connection
+from warehouse.marts import read_panel
 
 
 def machine() -> str:
@@ -19,9 +20,9 @@ def default_panel():
     if not db.exists():
         import dagster as dg
 
-        from ingest.generator.data import write_demo_data
-        from ingest.paths import DataPaths
-        from ingest.settings import Settings
+        from synthetic.data import write_demo_data
+        from warehouse.paths import DataPaths
+        from warehouse.settings import Settings
         from orchestration.definitions import build_definitions
         from orchestration.partitions import landing_range_tags
         paths = DataPaths.from_dir(tempfile.mkdtemp(prefix="medtrade-bench-")).ensure()
@@ -29,11 +30,8 @@ def default_panel():
         build_definitions(Settings(paths.root)).resolve_job_def("medtrade_pipeline").execute_in_process(
             instance=dg.DagsterInstance.ephemeral(), tags=landing_range_tags(paths))
         db = paths.published_db
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute("select * from marts.fct_province_year_panel").df()
-    finally:
-        conn.close()
+    with connection(db, read_only=True) as conn:
+        return read_panel(conn)
 
 
 def timed(fn, *args, **kwargs):

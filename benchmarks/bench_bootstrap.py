@@ -12,8 +12,8 @@ import pandas as pd
 from benchmarks._common import default_panel, machine, timed
 from stats import fe_ols
 from stats.bootstrap import draw_counts
-from stats.study import CONTROLS, ENTITY, TIME
-from stats.study_tables import mediation_fits
+from study.specs import CONTROLS, ENTITY, TIME
+from study.tables import mediation_fits
 
 B, REFIT_SAMPLE = 5000, 40
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from benchmarks._common import machine
 from benchmarks.large_customs import write_large_customs
 from benchmarks.proctree import measure
-from ingest.warehouse.spark import spark_missing
+from warehouse.spark import spark_missing
 
 REPO = Path(__file__).resolve().parents[1]
 YEAR = 2022

@@ -2,7 +2,7 @@
 import sys
 
 from benchmarks._common import default_panel, machine, timed
-from stats.study_tables import table5
+from study.tables import table5
 
 
 def main() -> int:

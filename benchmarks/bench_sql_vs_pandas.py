@@ -6,7 +6,7 @@ family values and totals per province-year, the Herfindahl index over families, 
 per family-year (provincial variant, GDP per capita as income) and EXPY. The SQL is the
 logic of the dbt models (int_export_family_values, int_export_structure, int_prody,
 EXPY in fct_prody) run in DuckDB; the pandas side is the project's Python twins
-(ingest.products.hs_families for the mapping, stats.indices.hhi/prody/expy) with
+(stats.hs_families.hs_families for the mapping, stats.indices.hhi/prody/expy) with
 merges and group-bys. Both start from data already in memory (a DuckDB table, a
 DataFrame); the results are checked equal (1e-9) before the ratio is printed.
 
@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from benchmarks._common import machine, timed
-from ingest.seeds import seed_frame
-from ingest.products import hs_families
+from warehouse.connection import connect
+from warehouse.seeds import seed_frame
+from stats.hs_families import hs_families
 from stats.indices import expy, hhi, prody
 
 YEARS = (2019, 2020, 2021)  # all HS2017
@@ -117,7 +117,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=5_000_000)
     rows = ap.parse_args().rows
-    conn = duckdb.connect()
+    conn = connect(None)  # the product's connection: the same memory cap
     exports, fam, income = make_data(conn, rows)
     with_sql(conn)  # warm-up (first-query planning), not timed
     sql, sql_s = timed(with_sql, conn)

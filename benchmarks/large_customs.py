@@ -17,9 +17,9 @@ import math
 import time
 from pathlib import Path
 
-import duckdb
 
-from ingest.seeds import seed_frame
+from warehouse.connection import connection
+from warehouse.seeds import seed_frame
 
 MONTHS, TRADE_MODES, PARTNERS = 12, ["10", "12", "14", "15", "33", "39"], 200
 HEADER = ["数据年月", "注册地编码", "商品编码", "贸易伙伴编码", "贸易方式", "美元"]
@@ -60,12 +60,9 @@ def write_large_customs(path: Path, rows: int, year: int, fmt: str = "csv") -> d
     path.parent.mkdir(parents=True, exist_ok=True)
     options = "(header, delimiter ',')" if fmt == "csv" else "(format parquet, compression zstd)"
     start = time.perf_counter()
-    conn = duckdb.connect()
-    try:
+    with connection(None) as conn:
         conn.execute("set preserve_insertion_order = false")
         conn.execute(f"copy ({select}) to '{path}' {options}")
-    finally:
-        conn.close()
     return {"rows": rows, "bytes": path.stat().st_size, "seconds": time.perf_counter() - start,
             "hs_codes": n_hs}
 

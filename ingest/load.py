@@ -14,17 +14,17 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from ingest import customs_lake
+from warehouse import customs_lake
 from ingest.errors import IngestError, Reject
-from ingest.load_customs import load_customs_year
+from ingest.customs.load import load_customs_year
 from ingest.partition import PartitionResult, partition_result, record_rejects, replace_partition
-from ingest.paths import DataPaths
+from warehouse.paths import DataPaths
 from ingest.readers import TABLE_SUFFIXES, UnreadableFile, landing_files, read_grid
 from ingest.world import parse_world_gdp, parse_world_trade
-from ingest.panel import MAPPING_SUFFIX, is_panel_file, panel_to_long
+from ingest.panel_workbooks import MAPPING_SUFFIX, is_panel_file, panel_to_long
 from ingest.yearbook import parse_yearbook, validated
 
-# the loaders, in one place for their callers (customs years: ingest.load_customs)
+# the loaders, in one place for their callers (customs years: ingest.customs.load)
 __all__ = ["ensure_raw_schema", "customs_years", "load_customs_year", "load_yearbook",
            "load_world", "PartitionResult"]
 

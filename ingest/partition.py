@@ -9,8 +9,8 @@ from typing import Callable
 
 from ingest.errors import rejects_frame
 from ingest.hash_cache import hashes as file_hashes
-from ingest.paths import DataPaths
-from ingest.transaction import transaction
+from warehouse.paths import DataPaths
+from warehouse.transaction import transaction
 
 
 @dataclass

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.seeds import seed_rows
+from warehouse.seeds import seed_rows
 
 AGGREGATE_NAMES = {"全国", "中国", "national", "china", "total", "合计", "全国合计"}
 

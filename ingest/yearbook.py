@@ -16,7 +16,7 @@ from ingest.errors import Reject
 from ingest.numbers import parse_number
 from ingest.readers import Grid, grid_to_frame
 from ingest.reference import Indicator, clean_label, find_indicator, province_lookup
-from ingest.seeds import seed_path
+from warehouse.seeds import seed_path
 
 MISSING_MARKERS = {"", "...", "…", "……", "—", "——", "-", "--", "na", "n/a", "nan"}
 # Column names of the long form, first match wins (the NBS data portal's query service

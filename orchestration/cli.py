@@ -11,9 +11,9 @@ import warnings
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from ingest.paths import DataPaths
-from ingest.settings import (DATA_DIR_ENV, ENGINE_ENV, ENGINES, MEMORY_LIMIT_ENV, REPO_ROOT,
-                             Settings)
+from warehouse.paths import DataPaths
+from warehouse.settings import (DATA_DIR_ENV, DEFAULT_MEMORY_LIMIT, ENGINE_ENV, ENGINES,
+                                MEMORY_LIMIT_ENV, REPO_ROOT, Settings)
 
 INSTANCE_SETTINGS = REPO_ROOT / "dagster.yaml"
 
@@ -28,7 +28,8 @@ def parse_years(text: str) -> list[int]:
 
 
 def _settings(args) -> Settings:
-    return Settings.from_env(args.data_dir, getattr(args, "engine", None))
+    return Settings.from_env(args.data_dir, getattr(args, "engine", None),
+                             getattr(args, "memory_limit", None))
 
 
 def dagster_home(paths: DataPaths) -> Path:
@@ -48,7 +49,7 @@ def has_landing_data(paths: DataPaths) -> bool:
 
 
 def cmd_demo_data(args) -> int:
-    from ingest.generator.data import write_demo_data
+    from synthetic.data import write_demo_data
     paths = _settings(args).paths.ensure()
     if args.if_missing and has_landing_data(paths):
         print(f"landing data already present in {paths.landing}; nothing written")
@@ -56,7 +57,7 @@ def cmd_demo_data(args) -> int:
     years = parse_years(args.years)
     write_demo_data(paths, years, seed=args.seed, progress=lambda m: print(f"  {m}", flush=True))
     if args.world:
-        from ingest.generator.world import write_world_demo
+        from synthetic.world import write_world_demo
         write_world_demo(paths, [years[0] - 1, *years], seed=args.seed)
         print(f"  world trade files in {paths.world}")
     print(f"wrote SYNTHETIC default data for {years[0]}-{years[-1]} to {paths.landing}")
@@ -70,7 +71,7 @@ def cmd_run(args) -> int:
         print(f"no customs files in {paths.customs}; run `medtrade demo-data` or add files",
               file=sys.stderr)
         return 2
-    from ingest.warehouse.spark import spark_missing
+    from warehouse.spark import spark_missing
     if settings.engine == "spark" and (why := spark_missing()):
         print(f"the spark engine is not available: {why}", file=sys.stderr)
         return 2
@@ -180,14 +181,12 @@ def _run_query(conn, query: str, fmt: str, output: str | None) -> int:
 
 def cmd_sql(args) -> int:
     """One query, or an interactive shell; always on the published copy, read-only."""
-    import duckdb
-    paths = _settings(args).paths
-    db = paths.published_db
+    settings = _settings(args)
+    db = settings.paths.published_db
     if not db.exists():
         print(f"no published warehouse at {db}; run `medtrade run` first", file=sys.stderr)
         return 2
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
+    with settings.connect(db, read_only=True) as conn:
         if args.query:
             return _run_query(conn, args.query, args.format, args.output)
         print(f"medtrade sql on {db} (read-only). End statements with ';', quit with .quit")
@@ -203,8 +202,6 @@ def cmd_sql(args) -> int:
             if buffer.rstrip().endswith(";"):
                 _run_query(conn, buffer, args.format, None)
                 buffer = ""
-    finally:
-        conn.close()
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
@@ -220,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=None,
                         help=f"data folder (default: ${DATA_DIR_ENV} or ./data)")
+    common.add_argument("--memory-limit", default=None, metavar="SIZE",
+                        help=f"DuckDB's memory cap on every connection and in dbt, e.g. 2GB "
+                             f"(default: ${MEMORY_LIMIT_ENV} or {DEFAULT_MEMORY_LIMIT})")
     parser = argparse.ArgumentParser(prog="medtrade", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo-data", parents=[common],
@@ -252,7 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _settings(args)  # a bad engine or memory cap is a usage error, before any work
+    except ValueError as exc:
+        parser.error(str(exc))
     return args.func(args)
 
 

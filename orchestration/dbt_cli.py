@@ -64,11 +64,14 @@ class MedtradeDbtCli(DbtCliResource):
     env: dict[str, str]  # Settings.dbt_env(): what profiles.yml reads
     work_dir: str  # <data>/dbt: this data folder's dbt target folders
 
-    def cli(self, args, **kwargs):
+    def cli(self, args, *, target_path: Path | None = None, **kwargs):
+        """dbt with the run's settings; artifacts in a new folder of the data folder's dbt
+        work area, or in target_path (the docs page) when given."""
         work = Path(self.work_dir)
         work.mkdir(parents=True, exist_ok=True)
         prune_targets(work)
-        target = work / self._get_unique_target_path(context=kwargs.get("context")).name
+        target = (Path(target_path) if target_path is not None else
+                  work / self._get_unique_target_path(context=kwargs.get("context")).name)
         restore_parse_cache(work, target)
         with lent_environ(self.env):
             return super().cli(args, target_path=target, **kwargs)

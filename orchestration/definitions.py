@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from ingest.settings import DBT_EXECUTABLE, Settings
+from warehouse.settings import DBT_EXECUTABLE, Settings
 from orchestration.assets import ingest, models, report
 from orchestration.assets.checks import gx_checks
-from orchestration.assets.composites import pca_asset
+from orchestration.assets.pca import pca_asset
 from orchestration.assets.dbt import dbt_parts
 from orchestration.assets.docs import docs_asset
 from orchestration.assets.publish import publish_asset

@@ -2,7 +2,7 @@
 import dagster as dg
 
 from ingest.load import customs_years
-from ingest.paths import DataPaths
+from warehouse.paths import DataPaths
 
 customs_years_partitions = dg.TimeWindowPartitionsDefinition(
     cron_schedule="0 0 1 1 *", start="2012", fmt="%Y", end_offset=1)

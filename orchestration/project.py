@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from ingest.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from warehouse.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 
 @lru_cache(maxsize=4)
@@ -38,3 +38,9 @@ def ensure_manifest(project_dir: Path = DBT_PROJECT_DIR, say=print) -> None:
     say("preparing the dbt manifest (dbt parse) ...")
     subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", "."],
                    cwd=project_dir, check=True)  # same cwd as Dagster's dbt runs
+    # dbt may leave an unchanged manifest untouched: mark it as written now
+    dbt_project(project_dir).manifest_path.touch()
+
+
+if __name__ == "__main__":  # `make manifest`: the same decision as `medtrade run` makes
+    ensure_manifest()

@@ -1,4 +1,5 @@
-"""Resources: the run's settings (data folder, engine, memory cap) and warehouse connections."""
+"""Resources: the run's settings (data folder, engine, memory cap, dbt project) and
+warehouse connections."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -7,8 +8,8 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
-from ingest.paths import DataPaths
-from ingest.settings import DEFAULT_MEMORY_LIMIT, Settings
+from warehouse.paths import DataPaths
+from warehouse.settings import DBT_PROJECT_DIR, DEFAULT_MEMORY_LIMIT, Settings
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -19,17 +20,19 @@ class Warehouse(dg.ConfigurableResource):
     """
 
     data_dir: str
-    engine: str = "duckdb"  # the dbt engine: duckdb or spark (ingest.settings)
+    engine: str = "duckdb"  # the dbt engine: duckdb or spark (warehouse.settings)
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    dbt_project_dir: str = str(DBT_PROJECT_DIR)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Warehouse":
         return cls(data_dir=str(settings.data_dir), engine=settings.engine,
-                   memory_limit=settings.memory_limit)
+                   memory_limit=settings.memory_limit,
+                   dbt_project_dir=str(settings.dbt_project_dir))
 
     @property
     def settings(self) -> Settings:
-        return Settings(self.data_dir, self.engine, self.memory_limit)
+        return Settings(self.data_dir, self.engine, self.memory_limit, self.dbt_project_dir)
 
     @property
     def paths(self) -> DataPaths:
@@ -37,11 +40,8 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        db = self.paths.build_db
+        """The build warehouse with the run's memory cap (warehouse.connection)."""
         if not read_only:
-            db.parent.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(db), read_only=read_only, config=self.settings.duckdb_config())
-        try:
+            self.paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+        with self.settings.connect(read_only=read_only) as conn:
             yield conn
-        finally:
-            conn.close()

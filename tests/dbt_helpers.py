@@ -6,8 +6,8 @@ from pathlib import Path
 import duckdb
 
 from ingest.load import customs_years, ensure_raw_schema, load_customs_year, load_world, load_yearbook
-from ingest.paths import DataPaths
-from ingest.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
+from warehouse.paths import DataPaths
+from warehouse.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 
 
 def write_landing(root: Path, files: dict) -> DataPaths:

@@ -8,7 +8,7 @@ import json
 import dagster as dg
 
 from orchestration.resources import Warehouse
-from ingest.quality.suites import Suite, load_suites, run_suite, write_data_docs
+from quality.suites import Suite, load_suites, run_suite, write_data_docs
 
 
 def _report(result) -> dg.MetadataValue:

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ingest.warehouse.spark import mirror_spark_tables
+from warehouse.spark import mirror_spark_tables
 from orchestration.dbt_lineage import column_lineage
 from orchestration.metadata import table_metadata
 from orchestration.resources import Warehouse

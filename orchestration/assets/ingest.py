@@ -3,11 +3,11 @@ import warnings
 
 import dagster as dg
 
-from ingest import customs_lake
-from ingest.lake import export_raw_table, export_table
+from warehouse import customs_lake
+from warehouse.lake import export_raw_table, export_table
 from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, load_world,
                          load_yearbook)
-from ingest.quality.suites import warm_up
+from quality.suites import warm_up
 from orchestration.metadata import table_metadata
 from orchestration.partitions import customs_years_partitions
 from orchestration.resources import Warehouse

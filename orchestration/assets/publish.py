@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from ingest.warehouse.publish import publish_warehouse
+from warehouse.publish import publish_warehouse
 from orchestration.resources import Warehouse
 
 
@@ -15,8 +15,7 @@ def publish_asset(upstream: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
         every upstream asset succeeded; analysts query only this copy. Raw customs rows are not
         copied: their Parquet files are hard-linked into warehouse/raw/ and the copy's view
         raw.customs_exports reads them there."""
-        paths = warehouse.paths
-        target = publish_warehouse(paths.build_db, paths.published_db, paths.lake)
+        target = publish_warehouse(warehouse.settings)
         context.log.info(f"published {target}")
         return dg.MaterializeResult(metadata={
             "path": dg.MetadataValue.path(str(target)),

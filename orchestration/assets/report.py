@@ -1,17 +1,17 @@
 """The report: the study's tables (Markdown, HTML, LaTeX) and figures, from the results schema."""
 import dagster as dg
 
-from orchestration.assets.models import mediation_tables, table_assets
 from orchestration.resources import Warehouse
+from study.registry import TABLES
 
 
 @dg.asset(key=["report", "study_tables"], group_name="report", kinds={"python", "html"},
           owners=["team:econometrics"],
-          deps=[*[a.key for a in table_assets], *mediation_tables.keys])
+          deps=[dg.AssetKey(["results", t.asset]) for t in TABLES])
 def study_report(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Renders Tables 3-10 in the study's layout (stars, SEs in parentheses, N, R2, FE rows)
     as Markdown, HTML and LaTeX, with a coefficient plot and a mediation diagram (PNG)."""
-    from ingest.report.writer import write_report  # matplotlib: import when used
+    from report.writer import write_report  # matplotlib: import when used
     with warehouse.connect(read_only=True) as conn:
         written = write_report(conn, warehouse.paths.report)
     context.log.info(f"report written to {warehouse.paths.report}")
@@ -26,7 +26,7 @@ def data_docs(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Great Expectations Data Docs (report/data_docs/index.html) of every check of the run,
     rendered once after the last blocking check (the results suite on the report); a check
     that fails renders them at once, since a failed run does not get here."""
-    from ingest.quality.suites import write_data_docs
+    from quality.suites import write_data_docs
     index = write_data_docs(warehouse.paths.report / "data_docs")
     context.log.info(f"Data Docs written to {index}")
     return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index))})

@@ -3,7 +3,7 @@ import duckdb
 import pytest
 
 from ingest.load import ensure_raw_schema
-from ingest.paths import DataPaths
+from warehouse.paths import DataPaths
 
 
 @pytest.fixture

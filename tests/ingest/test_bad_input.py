@@ -8,7 +8,7 @@ import pytest
 
 from ingest.errors import IngestError
 from ingest.load import ensure_raw_schema, load_customs_year, load_yearbook
-from ingest.paths import DataPaths
+from warehouse.paths import DataPaths
 from tests.ingest.helpers import write
 
 GOOD = "year,province,hs_code,value_usd\n2015,浙江,30049090,10\n2015,广东,90189090,20\n"

@@ -1,7 +1,7 @@
 """A large file's load says how far DuckDB has got."""
 import duckdb
 
-from ingest.progress import bar, query_progress
+from ingest.customs.progress import bar, query_progress
 
 
 def test_bar_shows_the_share_done():

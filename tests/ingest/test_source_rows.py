@@ -4,9 +4,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-import ingest.customs_source as customs_source
+import ingest.customs.source as customs_source
 from ingest.load import ensure_raw_schema, load_customs_year
-from ingest.paths import DataPaths
+from warehouse.paths import DataPaths
 from tests.ingest.helpers import write
 
 HEADER = "数据年月,注册地编码,商品编码,贸易伙伴名称,贸易方式名称,美元\n"

@@ -5,7 +5,7 @@ import pytest
 from ingest.errors import Reject
 from ingest.load import ensure_raw_schema
 from ingest.partition import record_rejects
-from ingest.transaction import transaction
+from warehouse.transaction import transaction
 
 
 def test_an_error_rolls_back_and_the_next_transaction_starts(tmp_path):

@@ -2,14 +2,14 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingest.generator.data import write_demo_data
-from ingest.paths import DataPaths
+from synthetic.data import write_demo_data
+from warehouse.paths import DataPaths
 
 
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory):
     """The real pipeline (ingest, dbt build, stats, publish) on the default data, once."""
-    from ingest.settings import Settings
+    from warehouse.settings import Settings
     from orchestration.definitions import build_definitions
     from orchestration.partitions import landing_range_tags
     paths = DataPaths.from_dir(tmp_path_factory.mktemp("medtrade")).ensure()

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingest.generator.data import write_demo_data
-from ingest.paths import DataPaths
-from ingest.settings import DBT_PROJECT_DIR, Settings
+from synthetic.data import write_demo_data
+from warehouse.paths import DataPaths
+from warehouse.settings import DBT_PROJECT_DIR, Settings
 from stats import entropy_index
 
 DROPPED = ("de_websites_100", "de_computers_100")
@@ -41,7 +41,7 @@ def own_system(project) -> list[str]:
 
 def pku_file(paths: DataPaths, years) -> None:
     """A PKU index file as distributed (.dta, one row per province-year), with its mapping."""
-    from ingest.seeds import seed_frame
+    from warehouse.seeds import seed_frame
     codes = seed_frame("ref_provinces")["code"].astype(int)
     rows = [{"year": y, "prov_code": c, "index_aggregate": 100 + (y - 2010) * 25
              + (c // 10000) * 1.5 + ((c * 7 + y) % 13)} for y in years for c in codes]

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from ingest.seeds import seed_frame
-from ingest.products import hs_families, revision_for_year
+from warehouse.seeds import seed_frame
+from stats.hs_families import hs_families, revision_for_year
 from stats import entropy_index, expy, hhi, pca_index, prody
 
 

@@ -1,7 +1,7 @@
 """Each data folder's Dagster instance queues one run at a time (DuckDB has a single writer)."""
 import yaml
 
-from ingest.paths import DataPaths
+from warehouse.paths import DataPaths
 from orchestration.cli import dagster_home
 
 

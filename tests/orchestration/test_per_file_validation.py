@@ -4,7 +4,7 @@ import duckdb
 import pytest
 import yaml
 
-from ingest.quality.suites import load_suites, run_suite
+from quality.suites import load_suites, run_suite
 from orchestration.assets.checks import failure_lines
 
 SUITE = {
@@ -91,7 +91,7 @@ def test_results_are_kept_per_file_and_only_new_files_are_evaluated(tmp_path):
 
 def test_a_view_over_a_changing_file_list_keeps_its_results(tmp_path):
     """The raw view lists its Parquet files; a load changes the list, not the rules."""
-    from ingest.quality.per_file import _definition
+    from quality.per_file import _definition
     conn = duckdb.connect()
     for files in (["a.parquet"], ["a.parquet", "b.parquet"]):
         listed = ", ".join(f"'{tmp_path / f}'" for f in files)

@@ -152,9 +152,9 @@ def test_the_report_shows_no_mediation_diagram_when_mediation_was_not_estimated(
 
     import duckdb
 
-    from ingest.report.writer import write_report
-    from stats.study_tables import skipped
-    from ingest.warehouse.results import replace_table_results
+    from report.writer import write_report
+    from study.tables import skipped
+    from study.rows import store_table
     copy = tmp_path / "medtrade.duckdb"
     shutil.copy(pipeline[0].published_db, copy)
     report = tmp_path / "report"
@@ -163,7 +163,7 @@ def test_the_report_shows_no_mediation_diagram_when_mediation_was_not_estimated(
     conn = duckdb.connect(str(copy))
     try:
         for table_id in ("table7", "table8", "table9"):
-            replace_table_results(conn, skipped(table_id, "too few provinces"))
+            store_table(conn, skipped(table_id, "too few provinces"))
         write_report(conn, report)
     finally:
         conn.close()

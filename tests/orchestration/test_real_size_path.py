@@ -10,11 +10,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-import ingest.customs_source as customs_source
+import ingest.customs.source as customs_source
 from benchmarks.large_customs import write_large_customs
 
 pytestmark = pytest.mark.e2e
-ROWS = 470_000  # about 17.5 MB of CSV: above ingest.customs_source.STREAM_BYTES
+ROWS = 470_000  # about 17.5 MB of CSV: above ingest.customs.source.STREAM_BYTES
 
 
 def medtrade(root, *args):

@@ -11,7 +11,7 @@ CSV = "year,province,hs_code,value_usd\n{y},浙江,30049090,10\n"
 
 
 def evaluate(root, cursor=None):
-    from ingest.settings import Settings
+    from warehouse.settings import Settings
     from orchestration.definitions import build_definitions
     defs = build_definitions(Settings(root))
     context = dg.build_sensor_context(cursor=cursor, definitions=defs,

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingest.paths import DataPaths
-from ingest.warehouse.spark import spark_missing
+from warehouse.paths import DataPaths
+from warehouse.spark import spark_missing
 
 pytestmark = pytest.mark.e2e
 
