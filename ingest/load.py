@@ -16,15 +16,16 @@ import pandas as pd
 
 from warehouse import customs_lake
 from ingest.errors import IngestError, Reject
-from ingest.customs.load import load_customs_year
-from ingest.partition import PartitionResult, partition_result, record_rejects, replace_partition
+from ingest.customs.load_year import load_customs_year
+from ingest.partition import (PartitionResult, distinct_files, partition_result, record_rejects,
+                              replace_partition)
 from warehouse.paths import DataPaths
 from ingest.readers import TABLE_SUFFIXES, UnreadableFile, landing_files, read_grid
 from ingest.world import parse_world_gdp, parse_world_trade
 from ingest.panel_workbooks import MAPPING_SUFFIX, is_panel_file, panel_to_long
 from ingest.yearbook import parse_yearbook, validated
 
-# the loaders, in one place for their callers (customs years: ingest.customs.load)
+# the loaders, in one place for their callers (customs years: ingest.customs.load_year)
 __all__ = ["ensure_raw_schema", "customs_years", "load_customs_year", "load_yearbook",
            "load_world", "PartitionResult"]
 
@@ -72,13 +73,9 @@ YEARBOOK_SUFFIXES = TABLE_SUFFIXES | {".dta"}
 
 
 def _parse_files(files: list[Path], hashes: list[tuple[str, str]], source: str, parser: Parser):
-    frames, rejects, seen = [], [], {}
-    for path, (rel, digest) in zip(files, hashes):
-        if digest in seen:  # the same file saved twice under two names
-            rejects.append(Reject(source, rel, digest, None, None, None,
-                                  f"identical to {seen[digest]}; skipped", "warning"))
-            continue
-        seen[digest] = rel
+    frames = []
+    unique, rejects = distinct_files(source, files, hashes)
+    for path, rel, digest in unique:
         try:
             frame, file_rejects = parser(path, rel, digest)
         except UnreadableFile as exc:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from ingest.errors import rejects_frame
+from ingest.errors import Reject, rejects_frame
 from ingest.hash_cache import hashes as file_hashes
 from warehouse.paths import DataPaths
 from warehouse.transaction import transaction
@@ -78,3 +78,18 @@ def partition_result(conn, paths: DataPaths, source: str, partition_key: str,
     result.skipped_unchanged = (not force
                                 and set(hashes) == loaded_files(conn, source, partition_key))
     return result
+
+
+def distinct_files(source: str, files: list[Path], hashes: list[tuple[str, str]]
+                   ) -> tuple[list[tuple[Path, str, str]], list[Reject]]:
+    """(path, relative path, sha256) of each file once; a file saved twice under two names
+    is read once, and its copies are warnings naming the first name."""
+    unique, rejects, seen = [], [], {}
+    for path, (rel, digest) in zip(files, hashes):
+        if digest in seen:
+            rejects.append(Reject(source, rel, digest, None, None, None,
+                                  f"identical to {seen[digest]}; skipped", "warning"))
+        else:
+            seen[digest] = rel
+            unique.append((path, rel, digest))
+    return unique, rejects

@@ -57,7 +57,7 @@ def cmd_demo_data(args) -> int:
     years = parse_years(args.years)
     write_demo_data(paths, years, seed=args.seed, progress=lambda m: print(f"  {m}", flush=True))
     if args.world:
-        from synthetic.world import write_world_demo
+        from synthetic.world_demo import write_world_demo
         write_world_demo(paths, [years[0] - 1, *years], seed=args.seed)
         print(f"  world trade files in {paths.world}")
     print(f"wrote SYNTHETIC default data for {years[0]}-{years[-1]} to {paths.landing}")

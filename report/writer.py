@@ -11,7 +11,7 @@ from study.registry import TABLES, TableSpec
 from warehouse.marts import read_panel
 from report.figures import (coefficient_plot, flagged_series, indices_by_region, mediation_diagram,
                            province_ranking)
-from report.tables import regression_grid, stat_grid, to_html, to_latex, to_markdown
+from report.render import regression_grid, stat_grid, to_html, to_latex, to_markdown
 
 NOTE = ("Standard errors in parentheses, clustered by province (reghdfe small-sample "
         "scaling; GMM: Windmeijer-corrected). *** p<0.01, ** p<0.05, * p<0.1.")

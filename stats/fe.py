@@ -1,6 +1,6 @@
 """Linear regression with absorbed fixed effects, reporting as Stata's reghdfe does.
 
-Clustered covariance (METHODOLOGY.md section 6):
+Clustered covariance (docs/methodology.md section 6):
     V = (X'X)^-1 [sum_g X_g' u_g u_g' X_g] (X'X)^-1 * (N-1)/(N-K) * G/(G-1),
 K = regressors + constant + levels of fixed effects not nested in the clusters (minus
 one redundant level each); effects nested in the cluster variable count 0. Inference
@@ -9,7 +9,6 @@ t(N - K_all), K_all = regressors + rank of the fixed-effect design.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -18,19 +17,6 @@ import pandas as pd
 from stats.panel import (ModelSpecError, absorb, check_effects, clean_frame, covariance_option,
                          drop_singletons, group_codes, is_nested)
 from stats.results import EstimationResult
-
-
-@dataclass(frozen=True)
-class Design:
-    """Demeaned y (n,) and X (n, k) plus the bookkeeping inference needs."""
-    y: np.ndarray
-    X: np.ndarray
-    names: list[str]
-    frame: pd.DataFrame
-    fe_rank: int
-    levels: dict
-    singletons: int
-    tss_total: float
 
 
 def _as_list(x) -> list[str]:

@@ -2,7 +2,7 @@
 
 A family is a connected component of the graph whose nodes are (revision, HS6) codes of
 the basket and whose edges are the UN correlation-table links between them, plus the link of a code
-present unchanged in two consecutive revisions; links to codes outside the basket are ignored (METHODOLOGY.md section 1). The dbt model
+present unchanged in two consecutive revisions; links to codes outside the basket are ignored (docs/methodology.md section 1). The dbt model
 ``dim_hs_product_family`` computes the same thing in SQL; this twin checks it.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Indicators and composite indices as plain functions on DataFrames.
 
-These are the Python twins of the dbt SQL models (METHODOLOGY.md sections 2 and 4):
+These are the Python twins of the dbt SQL models (docs/methodology.md sections 2 and 4):
 the tests run both on the same input and require equality to 1e-9.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 def hhi(df: pd.DataFrame, *, group: Sequence[str], value: str) -> pd.Series:
     """Herfindahl index sum_k s_k^2 of ``value`` shares within each ``group``.
 
-    Dexp in the study (METHODOLOGY.md section 2), in (0, 1].
+    Dexp in the study (docs/methodology.md section 2), in (0, 1].
     """
     total = df.groupby(list(group))[value].transform("sum")
     share_sq = (df[value] / total) ** 2
@@ -72,7 +72,7 @@ def _standardise(df: pd.DataFrame, columns, negative) -> pd.DataFrame:
 
 def entropy_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] = ()
                   ) -> EntropyResult:
-    """Entropy weight method over the pooled rows of ``df`` (METHODOLOGY.md section 4).
+    """Entropy weight method over the pooled rows of ``df`` (docs/methodology.md section 4).
 
     x' range-standardised; p = x' / sum x'; e = -(1/ln n) sum p ln p with 0 ln 0 = 0;
     d = 1 - e; w = d / sum d; score = sum_j w_j x'_j.
@@ -109,7 +109,7 @@ def _orientation(vectors: np.ndarray) -> np.ndarray:
 
 def pca_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] = (),
               *, threshold: float = 0.85) -> PcaResult:
-    """PCA composite (METHODOLOGY.md section 4).
+    """PCA composite (docs/methodology.md section 4).
 
     z-score each indicator (negatives times -1); eigen-decompose the correlation matrix;
     keep components with eigenvalue > 1, then add more in order until the cumulative

@@ -1,4 +1,4 @@
-"""Three-step mediation with Sobel-type tests and a cluster bootstrap (METHODOLOGY.md 6).
+"""Three-step mediation with Sobel-type tests and a cluster bootstrap (docs/methodology.md 6).
 
 c: y ~ x + controls;  a: m ~ x + controls;  c' and b: y ~ x + m + controls, all with the
 same effects, sample and clustering. Indirect effect a*b; in linear models c = c' + a*b.

@@ -5,7 +5,7 @@ the report draws. Adding a table is one entry here plus its fitting function
 - `fit`: how the table is fitted. "panel" tables are functions of the panel mart; the
   "mediation" tables are functions of one shared set of mediation fits (the bootstrap
   draws are drawn once for Tables 7-9), fitted together in one step.
-- `layout`: how its rows are laid out in results.* (study.rows) and drawn (report.tables):
+- `layout`: how its rows are laid out in results.* (study.rows) and drawn (report.render):
   "regression" (a column per model: coefficients, N, R2, effects, tests), "sobel" and
   "bootstrap" (a row per mediator).
 - Skipped: what the data cannot identify is never an error of the run. A model whose

@@ -1,4 +1,4 @@
-"""The study's model specifications (METHODOLOGY.md section 6) as data, and their fitting.
+"""The study's model specifications (docs/methodology.md section 6) as data, and their fitting.
 
 Every model absorbs province and/or year effects and clusters by province. A spec names
 the dependent variable, regressors and effects; the panel is fct_province_year_panel.

@@ -17,7 +17,7 @@
     percentile({{ expression }}, 0.5)
 {%- endmacro %}
 
-{#- HS revision China applied in a year (METHODOLOGY.md section 1). -#}
+{#- HS revision China applied in a year (docs/methodology.md section 1). -#}
 {% macro hs_revision(year_column) -%}
     case when {{ year_column }} >= 2022 then 'HS2022'
          when {{ year_column }} >= 2017 then 'HS2017'

@@ -1,4 +1,4 @@
--- METHODOLOGY.md section 3: a province-indicator with fewer than 2 observed years is an error.
+-- docs/methodology.md section 3: a province-indicator with fewer than 2 observed years is an error.
 select
     filled.province_code,
     filled.indicator_code,

@@ -25,7 +25,7 @@ def pca_asset(part1: dg.AssetsDefinition, part2: dg.AssetsDefinition) -> dg.Asse
                                        for _, table in PCA_INPUTS],
                             group_name="intermediate", kinds={"python", "duckdb"},
                             owners=["team:econometrics"],
-                            description=f"PCA composites ({key.path[-1]}): METHODOLOGY.md "
+                            description=f"PCA composites ({key.path[-1]}): docs/methodology.md "
                                         "section 4.")
                for key in outputs.values()],
         can_subset=False)

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from ingest.customs.checks import parse_customs
+from ingest.customs.validate import parse_customs
 from ingest.readers import UnreadableFile, read_grid
 from tests.ingest.helpers import write
 

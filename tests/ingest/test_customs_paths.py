@@ -3,7 +3,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-import ingest.customs.checks as customs
+import ingest.customs.validate as customs
 import ingest.customs.source as customs_source
 from ingest.errors import IngestError
 from ingest.load import ensure_raw_schema, load_customs_year

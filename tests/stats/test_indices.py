@@ -1,4 +1,4 @@
-"""Hand-computed small cases for the index functions (METHODOLOGY.md sections 2 and 4)."""
+"""Hand-computed small cases for the index functions (docs/methodology.md sections 2 and 4)."""
 import math
 
 import numpy as np

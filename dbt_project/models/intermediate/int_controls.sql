@@ -1,4 +1,4 @@
--- Controls, channel Ftrd and the instrument per province-year (METHODOLOGY.md sections 2, 5).
+-- Controls, channel Ftrd and the instrument per province-year (docs/methodology.md sections 2, 5).
 -- depends_on: {{ ref('indicator_catalogue') }}
 with indicator_values as (
     select * from {{ ref('int_indicator_values') }}

@@ -4,7 +4,7 @@
 -- customs rows; everything downstream reads these sums.
 --
 -- Incremental by year on DuckDB: each year carries the fingerprint of its input files
--- (raw.loaded_files); a build rescans only the years whose files changed (the year list is
+-- (stg_customs__input_files); a build rescans only the years whose files changed (the year list is
 -- fixed when the model compiles, so DuckDB reads only those years' Parquet folders) and
 -- drops years no longer loaded. On Spark it is rebuilt whole (same rows and fingerprints).
 {% set incremental = target.type != 'spark' %}
@@ -13,16 +13,14 @@
     unique_key='year',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook=["delete from {{ this }} where year not in (select cast(partition_key as integer) "
-               "from {{ source('raw', 'loaded_files') }} where source = 'customs')"] if incremental else []
+    post_hook=["delete from {{ this }} where year not in (select year from "
+               "{{ ref('stg_customs__input_files') }})"] if incremental else []
 ) }}
 
 {% set fingerprints_sql %}
-    select cast(partition_key as integer) as year,
-           {{ ordered_listagg('file_hash') }} as input_fingerprint
-    from {{ raw_source('loaded_files') }}
-    where source = 'customs'
-    group by partition_key
+    select year, {{ ordered_listagg('file_hash') }} as input_fingerprint
+    from {{ ref('stg_customs__input_files') }}
+    group by year
 {% endset %}
 
 {% set years = none %}

@@ -1,4 +1,4 @@
--- Digde_it = sum_j w_j x'_ij, in [0, 1] (METHODOLOGY.md section 4, step 6).
+-- Digde_it = sum_j w_j x'_ij, in [0, 1] (docs/methodology.md section 4, step 6).
 with standardised as (
     select * from {{ ref('int_entropy_standardised') }}
 ),

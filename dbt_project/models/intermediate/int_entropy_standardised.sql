@@ -1,5 +1,5 @@
 -- Range-standardised indicators of the entropy-weighted index, pooled over all panel
--- province-years (METHODOLOGY.md section 4, steps 1-2).
+-- province-years (docs/methodology.md section 4, steps 1-2).
 with catalogue as (
     select * from {{ ref('stg_reference__indicator_catalogue') }}
     where index_name = 'digital_economy'
@@ -10,8 +10,7 @@ pool as (
            catalogue.direction
     from {{ ref('int_indicator_values') }} as indicator_values
     inner join catalogue on catalogue.indicator_code = indicator_values.indicator_code
-    inner join {{ ref('int_panel_years') }} as years
-        on years.year = indicator_values.year and years.in_panel
+    {{ panel_years_join('indicator_values') }}
 ),
 
 bounds as (

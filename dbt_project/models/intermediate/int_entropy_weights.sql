@@ -1,4 +1,4 @@
--- Entropy weights (METHODOLOGY.md section 4, steps 3-5): p = x' / sum x';
+-- Entropy weights (docs/methodology.md section 4, steps 3-5): p = x' / sum x';
 -- e = -(1 / ln n) sum p ln p with 0 ln 0 = 0; d = 1 - e; w = d / sum d.
 with standardised as (
     select * from {{ ref('int_entropy_standardised') }}

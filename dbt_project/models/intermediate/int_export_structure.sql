@@ -1,4 +1,4 @@
--- Export structure per province-year (METHODOLOGY.md section 2): healthcare exports X_it,
+-- Export structure per province-year (docs/methodology.md section 2): healthcare exports X_it,
 -- growth X_it / X_i,t-1 - 1, product and partner counts, HHI over families (dexp), and
 -- EXPY_it = sum_k s_ikt PRODY_kt with expt = ln(EXPY).
 with grid as (

@@ -1,5 +1,5 @@
 -- HS6 product families: connected components of the graph of (revision, HS6) basket codes
--- linked by the UN correlation tables (METHODOLOGY.md section 1). A code present unchanged
+-- linked by the UN correlation tables (docs/methodology.md section 1). A code present unchanged
 -- in two consecutive revisions is linked to itself; links leaving the basket are ignored.
 -- Components are found by min-label propagation over a fixed number of rounds (portable
 -- SQL, no recursion); the test on family_id_previous_round proves it converged.

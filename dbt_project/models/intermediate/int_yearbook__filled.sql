@@ -1,4 +1,4 @@
--- Yearly yearbook series on the full province x year grid, gaps filled as METHODOLOGY.md
+-- Yearly yearbook series on the full province x year grid, gaps filled as docs/methodology.md
 -- section 3 says: interior gaps by linear interpolation over years, leading or trailing
 -- gaps by the nearest observed value. Every filled cell has is_imputed = true.
 -- The grid holds the catalogue's yearly inputs that the yearbook files provide: an optional

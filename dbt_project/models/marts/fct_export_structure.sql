@@ -10,5 +10,4 @@ select
     structure.expt,
     structure.prody_variant
 from {{ ref('int_export_structure') }} as structure
-inner join {{ ref('int_panel_years') }} as years
-    on years.year = structure.year and years.in_panel
+{{ panel_years_join('structure') }}

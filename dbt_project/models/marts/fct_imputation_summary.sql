@@ -9,6 +9,5 @@ select
     cast(sum(case when filled.fill_method in ('carried_forward', 'carried_backward') then 1 else 0
              end) as bigint) as n_carried
 from {{ ref('int_yearbook__filled') }} as filled
-inner join {{ ref('int_panel_years') }} as years
-    on years.year = filled.year and years.in_panel
+{{ panel_years_join('filled') }}
 group by filled.indicator_code

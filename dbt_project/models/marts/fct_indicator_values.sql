@@ -6,5 +6,4 @@ select
     indicator_values.value,
     indicator_values.is_imputed
 from {{ ref('int_indicator_values') }} as indicator_values
-inner join {{ ref('int_panel_years') }} as years
-    on years.year = indicator_values.year and years.in_panel
+{{ panel_years_join('indicator_values') }}

@@ -1,11 +1,2 @@
--- PCA composite components (METHODOLOGY.md section 4), from the pca_composites asset.
-select
-    cast(composite as {{ dbt.type_string() }}) as composite,
-    cast(index_name as {{ dbt.type_string() }}) as index_name,
-    cast(component as integer) as component,
-    cast(eigenvalue as double) as eigenvalue,
-    cast(variance_share as double) as variance_share,
-    cast(cumulative_share as double) as cumulative_share,
-    cast(kept as boolean) as kept,
-    cast(composite_weight as double) as composite_weight
-from {{ composites_source('pca_components') }}
+-- PCA composite components (docs/methodology.md section 4), from the pca_composites asset.
+select * from {{ ref('stg_composites__pca_components') }}

@@ -1,4 +1,4 @@
--- The regression panel: one row per province and panel year (METHODOLOGY.md sections 2-5).
+-- The regression panel: one row per province and panel year (docs/methodology.md sections 2-5).
 with grid as (
     select provinces.*, years.year
     from {{ ref('stg_reference__provinces') }} as provinces
@@ -11,7 +11,7 @@ pca as (
         year,
         max(case when composite = 'revl' then score end) as revl,
         max(case when composite = 'digde_new' then score end) as digde_new
-    from {{ ref('int_pca_scores') }}
+    from {{ ref('stg_composites__pca_scores') }}
     group by province_code, year
 ),
 

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from report.tables import number, regression_grid, stars, stat_grid, to_latex, to_markdown
+from report.render import number, regression_grid, stars, stat_grid, to_latex, to_markdown
 
 
 def test_star_thresholds():

@@ -1,7 +1,7 @@
 """Load one customs year into the lake: validate every file, write its Parquet file, record it.
 
 See ``load_customs_year``; the storage layout is ``warehouse.customs_lake``, the SQL of the
-fast and exact paths ``ingest.customs.checks``.
+fast and exact paths ``ingest.customs.validate``.
 """
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from typing import Callable
 import duckdb
 
 from warehouse import customs_lake
-from ingest.customs.checks import (KEY, customs_file_is_clean, drop_staged, repeated_keys,
+from ingest.customs.validate import (KEY, customs_file_is_clean, drop_staged, repeated_keys,
                             stage_customs, write_customs_fast, write_staged)
 from ingest.customs.source import open_customs_source
 from ingest.errors import IngestError, Reject
-from ingest.partition import PartitionResult, partition_result, record_rejects, replace_partition
+from ingest.partition import (PartitionResult, distinct_files, partition_result, record_rejects,
+                              replace_partition)
 from warehouse.paths import DataPaths
 from ingest.customs.progress import LARGE_FILE_MB, query_progress
 from ingest.readers import UnreadableFile, landing_files
@@ -43,14 +44,7 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
     if result.skipped_unchanged:
         say(f"customs {year}: {len(files)} file(s) unchanged since the last load; kept")
         return result
-    unique, rejects, seen = [], [], {}
-    for path, (rel, digest) in zip(files, result.files):
-        if digest in seen:  # the same file saved twice under two names
-            rejects.append(Reject("customs", rel, digest, None, None, None,
-                                  f"identical to {seen[digest]}; skipped", "warning"))
-        else:
-            seen[digest] = rel
-            unique.append((path, rel, digest))
+    unique, rejects = distinct_files("customs", files, result.files)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     stored: dict[str, Path] = {}
     # one file: its own key check; several: one key check over the year (below)
