@@ -20,11 +20,11 @@ def default_panel():
     if not db.exists():
         import dagster as dg
 
+        from orchestration.definitions import build_definitions
+        from orchestration.partitions import landing_range_tags
         from synthetic.data import write_demo_data
         from warehouse.paths import DataPaths
         from warehouse.settings import Settings
-        from orchestration.definitions import build_definitions
-        from orchestration.partitions import landing_range_tags
         paths = DataPaths.from_dir(tempfile.mkdtemp(prefix="medtrade-bench-")).ensure()
         write_demo_data(paths, progress=lambda m: None)
         build_definitions(Settings(paths.root)).resolve_job_def("medtrade_pipeline").execute_in_process(

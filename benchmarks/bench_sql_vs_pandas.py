@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._common import machine, timed
-from warehouse.connection import connect
-from warehouse.seeds import seed_frame
 from stats.hs_families import hs_families
 from stats.indices import expy, hhi, prody
+from warehouse.connection import connect
+from warehouse.seeds import correlation_seeds, seed_frame
 
 YEARS = (2019, 2020, 2021)  # all HS2017
 TARGET = 5.0
@@ -31,8 +31,7 @@ TARGET = 5.0
 
 def make_data(conn, rows: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     cand = seed_frame("ref_hs6_healthcare_candidates")
-    fam = hs_families(cand, seed_frame("ref_hs_correlation_2012_2017"),
-                      seed_frame("ref_hs_correlation_2017_2022"))
+    fam = hs_families(cand, correlation_seeds(), ["HS2012", "HS2017", "HS2022"])
     fam = fam[fam["revision"] == "HS2017"][["hs6", "family_id"]].reset_index(drop=True)
     inside = [h + s for h in fam["hs6"] for s in ("00", "90")]
     outside = [f"{ch:02d}{h:02d}{s:02d}00" for ch in (61, 84, 85) for h in range(1, 60)

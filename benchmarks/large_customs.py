@@ -17,9 +17,9 @@ import math
 import time
 from pathlib import Path
 
-
 from warehouse.connection import connection
-from warehouse.seeds import seed_frame
+from stats.hs_families import revision_for_year
+from warehouse.seeds import hs_timetable, seed_frame
 
 MONTHS, TRADE_MODES, PARTNERS = 12, ["10", "12", "14", "15", "33", "39"], 200
 HEADER = ["数据年月", "注册地编码", "商品编码", "贸易伙伴编码", "贸易方式", "美元"]
@@ -28,7 +28,7 @@ HEADER = ["数据年月", "注册地编码", "商品编码", "贸易伙伴编码
 def _hs_codes(year: int, n: int) -> list[str]:
     """n 8-digit codes: about half from the healthcare basket, half from other chapters."""
     basket = seed_frame("ref_hs6_healthcare_candidates")
-    revision = "in_HS2022" if year >= 2022 else "in_HS2017" if year >= 2017 else "in_HS2012"
+    revision = f"in_{revision_for_year(year, hs_timetable())}"
     inside = [h + s for h in basket.loc[basket[revision] == "True", "hs6"] for s in ("00", "90")]
     outside = [f"{ch:02d}{h:02d}{s:02d}00" for ch in (61, 84, 85, 94)
                for h in range(1, 90) for s in (10, 90)]

@@ -14,16 +14,16 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from warehouse import customs_lake
-from ingest.errors import IngestError, Reject
 from ingest.customs.load_year import load_customs_year
+from ingest.errors import IngestError, Reject
+from ingest.panel_workbooks import MAPPING_SUFFIX, is_panel_file, panel_to_long
 from ingest.partition import (PartitionResult, distinct_files, partition_result, record_rejects,
                               replace_partition)
-from warehouse.paths import DataPaths
 from ingest.readers import TABLE_SUFFIXES, UnreadableFile, landing_files, read_grid
 from ingest.world import parse_world_gdp, parse_world_trade
-from ingest.panel_workbooks import MAPPING_SUFFIX, is_panel_file, panel_to_long
 from ingest.yearbook import parse_yearbook, validated
+from warehouse import customs_lake
+from warehouse.paths import DataPaths
 
 # the loaders, in one place for their callers (customs years: ingest.customs.load_year)
 __all__ = ["ensure_raw_schema", "customs_years", "load_customs_year", "load_yearbook",
@@ -46,6 +46,7 @@ create table if not exists raw.loaded_files (
     source varchar, partition_key varchar, source_file varchar, file_hash varchar,
     row_count bigint, loaded_at timestamp);
 alter table raw.loaded_files add column if not exists stored_file varchar;
+alter table raw.loaded_files add column if not exists stored_bytes bigint;
 create table if not exists quality.rejected_rows (
     source varchar, partition_key varchar, source_file varchar, file_hash varchar,
     source_row integer, column_name varchar, value varchar, reason varchar,

@@ -31,12 +31,14 @@ def loaded_files(conn, source: str, partition_key: str) -> set[tuple[str, str]]:
 
 def replace_partition(conn, table: str | None, where: str, params: list,
                        result: PartitionResult, now: datetime,
-                       insert: Callable[[], dict[str, int]], stored: dict[str, str] | None = None,
+                       insert: Callable[[], dict[str, int]],
+                       stored: dict[str, tuple[str, int]] | None = None,
                        after: Callable[[], None] | None = None) -> None:
     """Delete-then-insert one partition, and record its files, in one transaction.
 
     ``insert`` writes the new rows and returns the row count per source file; ``stored``
-    names the file each source file was stored as (customs), ``after`` runs last inside
+    names the file each source file was stored as and its size in bytes (customs: what the
+    next run checks, ingest.customs.lake_health), ``after`` runs last inside
     the transaction (customs: the raw view is pointed at the recorded files)."""
     stored = stored or {}
     with transaction(conn):
@@ -46,10 +48,10 @@ def replace_partition(conn, table: str | None, where: str, params: list,
         conn.execute("delete from raw.loaded_files where source = ? and partition_key = ?",
                      [result.source, result.partition_key])
         conn.executemany("insert into raw.loaded_files (source, partition_key, source_file, "
-                         "file_hash, row_count, loaded_at, stored_file) "
-                         "values (?, ?, ?, ?, ?, ?, ?)",
+                         "file_hash, row_count, loaded_at, stored_file, stored_bytes) "
+                         "values (?, ?, ?, ?, ?, ?, ?, ?)",
                          [[result.source, result.partition_key, f, h, int(counts.get(f, 0)), now,
-                           stored.get(f)] for f, h in result.files])
+                           *stored.get(f, (None, None))] for f, h in result.files])
         if after:
             after()
     result.rows = sum(counts.values())

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from warehouse.faults import machine_fault
+
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
 
@@ -69,6 +71,8 @@ def read_grid(path: Path) -> Grid:
     except UnreadableFile:
         raise
     except Exception as exc:  # a truncated xlsx, a PDF renamed .csv, ...
+        if machine_fault(exc):  # ... but not a full disk or memory
+            raise
         raise UnreadableFile(f"cannot be read as {suffix[1:]}: {exc}") from exc
     rows, numbers = [], []
     for number, row in enumerate(raw_rows, start=1):

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from warehouse.seeds import seed_rows
+from warehouse.seeds import hs_timetable, seed_rows
 
 AGGREGATE_NAMES = {"全国", "中国", "national", "china", "total", "合计", "全国合计"}
 
@@ -88,3 +88,32 @@ def find_indicator(label: str) -> Indicator | None:
         return cat[cleaned]
     without_unit = re.sub(r"[(（][^()（）]*[)）]$", "", cleaned)
     return cat.get(without_unit)
+
+
+class UnsupportedRevision(Exception):
+    """A customs year whose HS revision the seeds do not hold."""
+
+
+SEEDS_TO_EXTEND = ("var hs_revisions in dbt_project/dbt_project.yml, a column in_{rev} in "
+                   "dbt_project/seeds/ref_hs6_healthcare_candidates.csv and the links seed "
+                   "dbt_project/seeds/ref_hs_correlation_<year>_<year>.csv to its neighbour "
+                   "(tools/hs_history_seeds.py builds them from the UN tables)")
+
+
+def check_customs_year(year: int) -> None:
+    """Refuse a year whose HS revision the basket seeds cannot map (before the first
+    revision they hold, or a revision announced but not added yet, e.g. HS2027)."""
+    held = hs_timetable()
+    first_revision, first_year = held[0]
+    if year < first_year:
+        raise UnsupportedRevision(
+            f"customs {year}: the seeds hold HS revisions from {first_revision} ({first_year}) "
+            f"on; {year} uses an earlier one (HS1996 in 1996-2001, HS1992 before). To load it, add that "
+            f"revision: {SEEDS_TO_EXTEND.format(rev='HS1996')}")
+    pending = [(r, y) for r, y in hs_timetable(pending=True) if y <= year]
+    if pending:
+        revision, start = pending[-1]
+        raise UnsupportedRevision(
+            f"customs {year}: China applies {revision} from {start}, and the seeds do not "
+            f"hold {revision} yet (the last is {held[-1][0]}). To load {year}, add "
+            f"{revision}: {SEEDS_TO_EXTEND.format(rev=revision)}")

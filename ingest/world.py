@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ingest.numbers import parse_number
 from ingest.errors import Reject
+from ingest.numbers import parse_number
 from ingest.readers import Grid, grid_to_frame
 
 REVISIONS = {"hs2012": "HS2012", "2012": "HS2012", "h4": "HS2012",

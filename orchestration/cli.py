@@ -11,6 +11,7 @@ import warnings
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
+from warehouse.faults import machine_fault
 from warehouse.paths import DataPaths
 from warehouse.settings import (DATA_DIR_ENV, DEFAULT_MEMORY_LIMIT, ENGINE_ENV, ENGINES,
                                 MEMORY_LIMIT_ENV, REPO_ROOT, Settings)
@@ -55,7 +56,12 @@ def cmd_demo_data(args) -> int:
         print(f"landing data already present in {paths.landing}; nothing written")
         return 0
     years = parse_years(args.years)
-    write_demo_data(paths, years, seed=args.seed, progress=lambda m: print(f"  {m}", flush=True))
+    try:
+        write_demo_data(paths, years, seed=args.seed,
+                        progress=lambda m: print(f"  {m}", flush=True))
+    except ValueError as exc:  # a year the seeds do not cover
+        print(f"no demo data written: {exc}", file=sys.stderr)
+        return 2
     if args.world:
         from synthetic.world_demo import write_world_demo
         write_world_demo(paths, [years[0] - 1, *years], seed=args.seed)
@@ -80,6 +86,18 @@ def cmd_run(args) -> int:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     print(f"medtrade: {'loading customs ' + args.years + ' and rebuilding' if years else 'running the pipeline'}"
           f" on {paths.landing} ({settings.engine} engine)\n  full log: {log_file}", flush=True)
+    from warehouse.lock import DataFolderBusy, data_folder_lock
+    try:
+        with data_folder_lock(paths.root, wait=args.wait, say=lambda m: print(m, flush=True)):
+            return _run(args, settings, years, log_file)
+    except DataFolderBusy as exc:
+        print(f"not started: {exc}", file=sys.stderr)
+        return 3
+
+
+def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> int:
+    """One Dagster run of the whole pipeline (the data folder's lock is held)."""
+    paths = settings.paths
     started = time.perf_counter()
     from orchestration.project import ensure_manifest
     ensure_manifest(settings.dbt_project_dir, say=lambda m: print(m, flush=True))
@@ -111,7 +129,13 @@ def cmd_run(args) -> int:
                 error = event.step_failure_data.error
                 while error.cause is not None:  # the user-code error under Dagster's wrapper
                     error = error.cause
-                print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
+                message = error.message.strip()
+                if error.cls_name == "Failure":  # our own words: no class name before them
+                    message = message.split(": ", 1)[-1]
+                fault = machine_fault(RuntimeError(message))
+                if fault and not message.startswith(fault):  # the machine, not the data
+                    message = f"{fault} ({message})"
+                print(f"FAILED {event.step_key}: {message}", file=sys.stderr)
         print(f"the published warehouse was not changed; full log: {log_file}", file=sys.stderr)
         return 1
     print(f"\nrun {result.run_id[:8]} succeeded in {time.perf_counter() - started:.0f} s\n"
@@ -211,6 +235,9 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
                         help="print Dagster's full log (always written to the run's log file)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="console level with --verbose")
+    parser.add_argument("--wait", action="store_true",
+                        help="when another run holds the data folder, wait for it to end "
+                             "(default: refuse at once, naming it)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import dagster as dg
 
-from warehouse.settings import DBT_EXECUTABLE, Settings
 from orchestration.assets import ingest, models, report
 from orchestration.assets.checks import gx_checks
-from orchestration.assets.pca import pca_asset
 from orchestration.assets.dbt import dbt_parts
 from orchestration.assets.docs import docs_asset
+from orchestration.assets.pca import pca_asset
 from orchestration.assets.publish import publish_asset
 from orchestration.console import LOGGERS
 from orchestration.dbt_cli import MedtradeDbtCli
 from orchestration.jobs import full_pipeline
+from orchestration.partitions import customs_years_partitions
 from orchestration.project import dbt_project
 from orchestration.resources import Warehouse
 from orchestration.sensors import annual_load, landing_sensor
+from warehouse.settings import DBT_EXECUTABLE, Settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
@@ -31,7 +32,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     writers = [*parts, docs, *models.table_assets, models.mediation_tables, report.study_report,
                report.data_docs]
     return dg.Definitions(
-        assets=[*dg.load_assets_from_modules([ingest, models, report]), *parts,
+        assets=[ingest.customs_asset(customs_years_partitions(settings.paths)),
+                *dg.load_assets_from_modules([ingest, models, report]), *parts,
                 pca_asset(*parts), docs, publish_asset(writers)],
         asset_checks=gx_checks(),
         jobs=[full_pipeline],

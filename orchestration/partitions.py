@@ -1,11 +1,21 @@
 """Yearly partitions of the customs ingest: one partition per customs year folder."""
+import datetime
+
 import dagster as dg
 
 from ingest.load import customs_years
 from warehouse.paths import DataPaths
 
-customs_years_partitions = dg.TimeWindowPartitionsDefinition(
-    cron_schedule="0 0 1 1 *", start="2012", fmt="%Y", end_offset=1)
+
+def customs_years_partitions(paths: DataPaths) -> dg.TimeWindowPartitionsDefinition:
+    """One partition per year, from the earliest customs year folder in the landing folder
+    (no fixed start: any year a researcher holds) to next year. An earlier folder added
+    while the UI runs appears after the code location is reloaded; every `medtrade run`
+    builds its definitions anew."""
+    years = customs_years(paths)
+    first = years[0] if years else datetime.date.today().year
+    return dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", start=str(first),
+                                             fmt="%Y", end_offset=1)
 
 
 def landing_range_tags(paths: DataPaths) -> dict[str, str]:

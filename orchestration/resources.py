@@ -2,12 +2,14 @@
 warehouse connections."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Iterator
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
+from warehouse.lock import DataFolderBusy, data_folder_lock
 from warehouse.paths import DataPaths
 from warehouse.settings import DBT_PROJECT_DIR, DEFAULT_MEMORY_LIMIT, Settings
 
@@ -23,6 +25,27 @@ class Warehouse(dg.ConfigurableResource):
     engine: str = "duckdb"  # the dbt engine: duckdb or spark (warehouse.settings)
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     dbt_project_dir: str = str(DBT_PROJECT_DIR)
+    _run_lock: ExitStack | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """A run holds its data folder for its whole length (warehouse.lock): a second run
+        on the same folder fails at once, naming the first. The CLI holds it already (the
+        lock is re-entrant); a run the UI or the sensor starts takes it here. Sensors and
+        schedules, which only read, take no lock."""
+        if context.dagster_run is None:
+            return
+        stack = ExitStack()
+        try:
+            stack.enter_context(data_folder_lock(
+                self.settings.data_dir, f"Dagster run {context.dagster_run.run_id[:8]}"))
+        except DataFolderBusy as exc:
+            raise dg.Failure(str(exc)) from None
+        self._run_lock = stack
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Warehouse":

@@ -9,8 +9,8 @@ import json
 
 import dagster as dg
 
-from ingest.load import customs_years
 from ingest.hash_cache import hashes
+from ingest.load import customs_years
 from ingest.readers import landing_files
 from orchestration.jobs import full_pipeline
 from orchestration.partitions import landing_range_tags

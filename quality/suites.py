@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from quality.per_file import combine, per_file_frame, row_rules
 from warehouse.seeds import seed_frame
 from warehouse.settings import REPO_ROOT
-from quality.per_file import combine, per_file_frame, row_rules
 
 SUITES_DIR = REPO_ROOT / "expectations"
 
@@ -78,7 +78,8 @@ def warm_up() -> None:
 def _gx():
     import great_expectations as gx
     from great_expectations.data_context.types.base import (DataContextConfig,
-                                                             InMemoryStoreBackendDefaults)
+                                                            InMemoryStoreBackendDefaults)
+
     # analytics off in the context's own settings (no process-wide environment variable)
     context = gx.get_context(mode="ephemeral", project_config=DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(), analytics_enabled=False))

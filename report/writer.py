@@ -6,12 +6,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from report.figures import (coefficient_plot, flagged_series, indices_by_region, mediation_diagram,
+                            province_ranking)
+from report.render import regression_grid, stat_grid, to_html, to_latex, to_markdown
 from report.run_facts import run_facts_html
 from study.registry import TABLES, TableSpec
 from warehouse.marts import read_panel
-from report.figures import (coefficient_plot, flagged_series, indices_by_region, mediation_diagram,
-                           province_ranking)
-from report.render import regression_grid, stat_grid, to_html, to_latex, to_markdown
 
 NOTE = ("Standard errors in parentheses, clustered by province (reghdfe small-sample "
         "scaling; GMM: Windmeijer-corrected). *** p<0.01, ** p<0.05, * p<0.1.")

@@ -1,4 +1,4 @@
-"""Healthcare HS6 product families across HS2012, HS2017 and HS2022.
+"""Healthcare HS6 product families across HS revisions (HS2002 to HS2022).
 
 A family is a connected component of the graph whose nodes are (revision, HS6) codes of
 the basket and whose edges are the UN correlation-table links between them, plus the link of a code
@@ -7,26 +7,32 @@ present unchanged in two consecutive revisions; links to codes outside the baske
 """
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
 import pandas as pd
 
-REVISIONS = ("HS2012", "HS2017", "HS2022")
 DEFAULT_GROUPS = ("pharma", "api", "meddev")
 GROUP_BY_PREFIX = {"A": "pharma", "B": "api", "C": "meddev", "D": "consumables_diag", "E": "tcm"}
 
 
-def revision_for_year(year: int) -> str:
-    """China applied HS2012 in 2012-2016, HS2017 in 2017-2021 and HS2022 from 2022."""
-    if year >= 2022:
-        return "HS2022"
-    return "HS2017" if year >= 2017 else "HS2012"
+def revision_for_year(year: int, timetable: Sequence[tuple[str, int]]) -> str | None:
+    """The revision in force in `year`: the last of (revision, first year) that started by
+    then (China: HS2002 in 2002-2006, HS2007 in 2007-2011, HS2012 in 2012-2016, HS2017 in
+    2017-2021, HS2022 from 2022); None before the first."""
+    chosen = None
+    for revision, first in sorted(timetable, key=lambda r: r[1]):
+        if year >= first:
+            chosen = revision
+    return chosen
 
 
-def basket_nodes(candidates: pd.DataFrame, groups=DEFAULT_GROUPS) -> pd.DataFrame:
+def basket_nodes(candidates: pd.DataFrame, revisions: Sequence[str],
+                 groups=DEFAULT_GROUPS) -> pd.DataFrame:
     """(revision, hs6, basket_group) for every basket code present in each revision."""
     cand = candidates.assign(basket_group=candidates["group"].str[0].map(GROUP_BY_PREFIX))
     cand = cand[cand["basket_group"].isin(groups)]
     rows = []
-    for revision in REVISIONS:
+    for revision in revisions:
         present = cand[cand[f"in_{revision}"].astype(str).str.lower() == "true"]
         rows.append(present.assign(revision=revision)[["revision", "hs6", "basket_group", "desc"]])
     out = pd.concat(rows, ignore_index=True)
@@ -34,10 +40,17 @@ def basket_nodes(candidates: pd.DataFrame, groups=DEFAULT_GROUPS) -> pd.DataFram
     return out
 
 
-def hs_families(candidates: pd.DataFrame, corr_12_17: pd.DataFrame, corr_17_22: pd.DataFrame,
-                groups=DEFAULT_GROUPS) -> pd.DataFrame:
-    """Map (revision, hs6) -> family_id, the smallest HS6 code in the component."""
-    nodes = basket_nodes(candidates, groups)
+def hs_families(candidates: pd.DataFrame, links: Mapping[tuple[str, str], pd.DataFrame],
+                revisions: Sequence[str] | None = None, groups=DEFAULT_GROUPS) -> pd.DataFrame:
+    """Map (revision, hs6) -> family_id, the smallest HS6 code in the component.
+
+    ``links``: (older, newer revision) -> correlation links (columns named after the two
+    revisions), for consecutive revisions; ``revisions``: the revisions the data span
+    (default: every revision of ``links``), so families built over 2012 on do not change
+    when the seeds also know older revisions."""
+    chain = [old for old, _ in links] + [list(links)[-1][1]]
+    revisions = list(revisions) if revisions is not None else chain
+    nodes = basket_nodes(candidates, revisions, groups)
     keys = list(zip(nodes["revision"], nodes["hs6"]))
     parent = {k: k for k in keys}
 
@@ -53,8 +66,9 @@ def hs_families(candidates: pd.DataFrame, corr_12_17: pd.DataFrame, corr_17_22: 
             if ru != rv:
                 parent[max(ru, rv)] = min(ru, rv)
 
-    links = [("HS2012", "HS2017", corr_12_17), ("HS2017", "HS2022", corr_17_22)]
-    for old, new, table in links:
+    for (old, new), table in links.items():
+        if old not in revisions or new not in revisions:
+            continue
         for a, b in zip(table[old].astype(str).str.zfill(6), table[new].astype(str).str.zfill(6)):
             union((old, a), (new, b))
         for code in nodes.loc[nodes["revision"] == old, "hs6"]:  # unchanged codes link to themselves

@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthetic.facts import ANCHORS_2020, PARTNERS, TRADE_MODES
-from warehouse.seeds import seed_frame
 from stats.hs_families import hs_families, revision_for_year
 from stats.indices import expy, hhi, prody
+from synthetic.facts import ANCHORS_2020, PARTNERS, TRADE_MODES
+from warehouse.seeds import correlation_seeds, hs_timetable, seed_frame
 
 TRUE_EFFECTS = {"beta_east_central": 1.2, "beta_west": 4.5, "b_ftrd": 5.0, "b_expt": -60.0,
                 "b_dexp": -20.0}
@@ -88,6 +88,11 @@ def simulate(panel_years, seed: int = 20240601) -> dict:
     ftrd = 0.03 + (0.15 + 0.5 * east)[:, None] * D + rng.normal(0, 0.03, (P, T))
     ftrd = np.maximum(ftrd, 0.01)
     rates = _seed("ref_cny_per_usd").astype({"year": int, "cny_per_usd": float})
+    missing = sorted(set(years) - set(rates["year"]))
+    if missing:
+        raise ValueError(f"no CNY/USD rate for {missing[0]} in "
+                         "dbt_project/seeds/ref_cny_per_usd.csv (it holds "
+                         f"{rates.year.min()}-{rates.year.max()})")
     rate = rates.set_index("year").loc[years, "cny_per_usd"].to_numpy()[None, :]
     inputs["trade_total"] = ftrd * gdp * 1e8 / rate / 1e3               # thousand USD
 
@@ -191,9 +196,26 @@ def _controls(rng, pop, gdp, area, rich, t):
     }
 
 
-def _families():
-    fam = hs_families(_seed("ref_hs6_healthcare_candidates"), _seed("ref_hs_correlation_2012_2017"),
-                      _seed("ref_hs_correlation_2017_2022"))
+def revisions_of(years) -> dict[int, str]:
+    """The HS revision of each year (the seeds' timetable); a year no revision in the
+    seeds covers is an error naming it."""
+    timetable = hs_timetable()
+    out = {int(y): revision_for_year(int(y), timetable) for y in years}
+    early = sorted(y for y, r in out.items() if r is None)
+    if early:
+        raise ValueError(f"no HS revision in the seeds for {early[0]}: the earliest is "
+                         f"{timetable[0][0]} ({timetable[0][1]} on)")
+    return out
+
+
+def _families(years):
+    """The product families over the revisions the years span (from the earliest on, as
+    dbt's int_hs_basket_nodes builds them), the families the data use, their members."""
+    used = set(revisions_of(years).values())
+    timetable = hs_timetable()
+    first = min(start for revision, start in timetable if revision in used)
+    fam = hs_families(_seed("ref_hs6_healthcare_candidates"), correlation_seeds(),
+                      [revision for revision, start in timetable if start >= first])
     ids = sorted(fam["family_id"].unique())
     multi = fam.groupby("family_id")["hs6"].nunique()
     chosen = sorted(set(multi[multi > 1].index[:10]) | set(ids[::5]))
@@ -204,7 +226,8 @@ def _families():
 def _family_values(rng, provinces, years, D, gdp):
     """Healthcare exports by province, year and family: digital provinces spread their
     exports over more families (lower HHI) and tilt them to sophisticated ones."""
-    chosen, members = _families()
+    chosen, members = _families(years)
+    revision = revisions_of(years)
     soph = rng.uniform(0, 1, len(chosen))
     rows = []
     for i, code in enumerate(provinces["code"]):
@@ -215,8 +238,7 @@ def _family_values(rng, provinces, years, D, gdp):
             logw = spread * theta + (2.5 * D[i, k] + rng.normal(0, 0.5)) * soph \
                 + rng.normal(0, 0.03, len(chosen))
             share = np.exp(logw) / np.exp(logw).sum()
-            revision = revision_for_year(year)
-            present = [members.get((revision, f)) is not None for f in chosen]
+            present = [members.get((revision[year], f)) is not None for f in chosen]
             rows += [(code, year, f, total * s) for f, s, ok in zip(chosen, share, present) if ok]
     values = pd.DataFrame(rows, columns=["province_code", "year", "family_id", "value_usd"])
     return values, members
@@ -225,11 +247,12 @@ def _family_values(rng, provinces, years, D, gdp):
 def _customs_rows(rng, family_values, members, n_partners):
     """Spread family values over 8-digit codes, partners, months and trade modes."""
     rows = []
+    revision = revisions_of(family_values["year"].unique())
     for (code, year), group in family_values.groupby(["province_code", "year"], sort=True):
         partners = [str(p) for p in np.random.default_rng(int(code)).permutation(PARTNERS)]
         n_p, cursor = int(n_partners[(code, year)]), 0
         for f, value in zip(group["family_id"], group["value_usd"]):
-            codes = members[(revision_for_year(year), f)]
+            codes = members[(revision[year], f)]
             for hs6, w in zip(codes, rng.dirichlet(np.ones(len(codes)))):
                 suffixes = ("10", "90") if hs6 < "300400" else ("00",)
                 for suffix in suffixes:

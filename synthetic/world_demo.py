@@ -9,23 +9,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthetic.dgp import _families
+from synthetic.dgp import _families, revisions_of
 from warehouse.paths import DataPaths
-from stats.hs_families import revision_for_year
 
 OTHER_GOODS = ("847130", "851712", "870323", "610910", "940360")
 
 
 def write_world_demo(paths: DataPaths, years, seed: int = 20240601) -> None:
     rng = np.random.default_rng(seed + 7)
-    chosen, members = _families()
+    chosen, members = _families(years)
+    revision_of = revisions_of(years)
     countries = [f"Country {c:02d}" for c in range(1, 41)]
     income0 = np.exp(rng.uniform(np.log(800), np.log(80000), len(countries)))
     skill = (np.log(income0) - np.log(800)) / np.log(100)        # 0 (poor) .. 1 (rich)
     soph = rng.uniform(0, 1, len(chosen))
     trade, gdp = [], []
     for year in years:
-        revision = revision_for_year(year)
+        revision = revision_of[year]
         for c, country in enumerate(countries):
             income = income0[c] * 1.03 ** (year - years[0])
             gdp.append((country, year, round(income, 2)))

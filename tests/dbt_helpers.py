@@ -5,7 +5,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.load import customs_years, ensure_raw_schema, load_customs_year, load_world, load_yearbook
+from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, load_world,
+                         load_yearbook)
+from warehouse.connection import connect
 from warehouse.paths import DataPaths
 from warehouse.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 
@@ -43,7 +45,7 @@ def dbt(paths: DataPaths, *args: str, check: bool = True) -> subprocess.Complete
 
 
 def query(paths: DataPaths, sql: str):
-    conn = duckdb.connect(str(paths.build_db), read_only=True)
+    conn = connect(paths.build_db, read_only=True)
     try:
         return conn.execute(sql).df()
     finally:

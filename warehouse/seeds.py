@@ -25,3 +25,24 @@ def seed_rows(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]]:
 def seed_frame(name: str, *, keep_na: bool = True) -> pd.DataFrame:
     """A seed as text columns; keep_na=False reads empty cells as '' instead of missing."""
     return pd.read_csv(seed_path(name), dtype=str, keep_default_na=keep_na)
+
+
+def dbt_var(name: str, project_dir: Path = DBT_PROJECT_DIR):
+    """A var of dbt_project.yml (one source for facts both SQL and Python need)."""
+    import yaml
+    with open(project_dir / "dbt_project.yml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["vars"][name]
+
+
+def hs_timetable(pending: bool = False) -> list[tuple[str, int]]:
+    """(revision, first year) of the HS revisions the seeds hold (var hs_revisions), in
+    order; with pending=True those announced but not in the seeds yet."""
+    name = "hs_revisions_pending" if pending else "hs_revisions"
+    return [(str(r), int(y)) for r, y in (dbt_var(name) or [])]
+
+
+def correlation_seeds() -> dict[tuple[str, str], pd.DataFrame]:
+    """(older, newer revision) -> the seed of UN correlation links between them."""
+    revisions = hs_timetable()
+    return {(old, new): seed_frame(f"ref_hs_correlation_{y0}_{y1}")
+            for (old, y0), (new, y1) in zip(revisions, revisions[1:])}

@@ -19,9 +19,20 @@
 
 {#- HS revision China applied in a year (docs/methodology.md section 1). -#}
 {% macro hs_revision(year_column) -%}
-    case when {{ year_column }} >= 2022 then 'HS2022'
-         when {{ year_column }} >= 2017 then 'HS2017'
-         else 'HS2012' end
+    case {% for revision, first_year in var('hs_revisions') | reverse -%}
+         when {{ year_column }} >= {{ first_year }} then '{{ revision }}'
+         {% endfor -%}
+    end
+{%- endmacro %}
+
+{#- Consecutive revisions of var('hs_revisions'), as (older, newer) pairs. -#}
+{% macro hs_revision_pairs() -%}
+    {%- set revisions = var('hs_revisions') -%}
+    {%- set pairs = [] -%}
+    {%- for i in range(1, revisions | length) -%}
+        {%- do pairs.append((revisions[i - 1], revisions[i])) -%}
+    {%- endfor -%}
+    {{ return(pairs) }}
 {%- endmacro %}
 
 {#- x * ln(x) with 0 * ln(0) = 0, for entropy. -#}

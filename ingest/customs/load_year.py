@@ -13,17 +13,19 @@ from typing import Callable
 
 import duckdb
 
-from warehouse import customs_lake
-from ingest.customs.validate import (KEY, customs_file_is_clean, drop_staged, repeated_keys,
-                            stage_customs, write_customs_fast, write_staged)
+from ingest.customs.progress import LARGE_FILE_MB, query_progress
 from ingest.customs.source import open_customs_source
+from ingest.customs.text_csv import remove_temp_copies
+from ingest.customs.validate import (KEY, customs_file_is_clean, drop_staged, repeated_keys,
+                                     stage_customs, write_customs_fast, write_staged)
 from ingest.errors import IngestError, Reject
 from ingest.partition import (PartitionResult, distinct_files, partition_result, record_rejects,
                               replace_partition)
-from warehouse.paths import DataPaths
-from ingest.customs.progress import LARGE_FILE_MB, query_progress
 from ingest.readers import UnreadableFile, landing_files
-from ingest.customs.text_csv import remove_temp_copies
+from ingest.reference import check_customs_year
+from warehouse import customs_lake
+from warehouse.faults import machine_fault
+from warehouse.paths import DataPaths
 
 
 def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
@@ -36,9 +38,11 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
     the file in staged temp tables and names every rejected row. Files unchanged since an
     earlier load keep their Parquet file. Then one check over the year finds keys in two
     files. Only if nothing is wrong does one transaction record the files and point the
-    raw view at them; a failed load changes nothing that readers see.
+    raw view at them; a failed load changes nothing that readers see. ``force``: write
+    every file again.
     """
     say = progress or (lambda _msg: None)
+    check_customs_year(year)
     files = landing_files(paths.customs / str(year))
     result = partition_result(conn, paths, "customs", str(year), files, force)
     if result.skipped_unchanged:
@@ -81,11 +85,18 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
 
     by_rel = {rel: customs_lake.relative_file(year, rel, digest) for rel, digest in result.files}
     replace_partition(conn, None, "", [], result, now, insert,
-                       stored={rel: by_rel[rel] for rel in stored},
+                       stored={rel: (by_rel[rel], target.stat().st_size)
+                               for rel, target in stored.items()},
                        after=lambda: customs_lake.refresh_view(conn, paths.lake))
     customs_lake.remove_unlisted(root, customs_lake.listed_files(conn), [year])
     say(f"customs {year}: {result.rows} rows loaded")
     return result
+
+
+def space_needed_mb(paths: DataPaths, year: int) -> float:
+    """About what loading a year takes on disk: its lake files and, while a large CSV is
+    read, a text copy of it (each at most the landing files' size)."""
+    return 2 * sum(p.stat().st_size for p in landing_files(paths.customs / str(year))) / 1e6
 
 
 def _errors(rejects: list[Reject]) -> bool:
@@ -141,7 +152,9 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
                 os.replace(tmp, target)
                 say(f"customs {year}: {rel}: {n} rows checked and stored")
                 return []
-    except (UnreadableFile, duckdb.Error):
+    except (UnreadableFile, duckdb.Error) as exc:
+        if machine_fault(exc):  # a full disk or memory is not the file's fault
+            raise
         scan_failed = True  # the exact path says what is wrong
     finally:
         drop_staged(conn, "customs")
@@ -157,6 +170,8 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
             os.replace(tmp, target)
         return rejects
     except UnreadableFile as exc:
+        if machine_fault(exc):
+            raise
         return [Reject("customs", rel, digest, None, None, None, str(exc))]
     finally:
         drop_staged(conn, name)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.customs_lake import sql_path
-from ingest.readers import Grid, UnreadableFile, grid_to_frame, read_grid
 from ingest.customs.text_csv import numbered_csv_parquet, text_copy_path, utf8_copy
+from ingest.readers import Grid, UnreadableFile, grid_to_frame, read_grid
+from warehouse.customs_lake import sql_path
+from warehouse.faults import machine_fault
 
 STREAM_BYTES = 16 << 20  # CSV files above this are scanned by DuckDB, never read into Python
 
@@ -76,6 +77,8 @@ def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, 
     except UnreadableFile:
         raise
     except duckdb.Error as exc:
+        if machine_fault(exc):  # a full disk is not the file's fault
+            raise
         raise UnreadableFile(f"cannot be read as {suffix[1:]}: {exc}") from exc
     return source_from_grid(conn, read_grid(path), name)
 

@@ -16,17 +16,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse.customs_lake import LAKE_COMPRESSION, TYPED_SELECT, sql_path
-from warehouse.connection import DEFAULT_MEMORY_LIMIT, connection
-from ingest.customs.source import CustomsSource, source_from_grid
-from ingest.customs.source import quote as _q
+from ingest.customs.source import CustomsSource, quote as _q, source_from_grid
 from ingest.errors import Reject
 from ingest.numbers import sql_number
-from ingest.reference import province_lookup
-from warehouse.seeds import seed_rows
 from ingest.readers import Grid
-
-
+from ingest.reference import province_lookup
+from warehouse.connection import DEFAULT_MEMORY_LIMIT, connection
+from warehouse.customs_lake import LAKE_COMPRESSION, TYPED_SELECT, sql_path
+from warehouse.seeds import seed_rows
 
 SYNONYMS = {
     "year": ["year", "年份"],

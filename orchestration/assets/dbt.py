@@ -12,10 +12,10 @@ from typing import Any, Mapping
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from warehouse.spark import mirror_spark_tables
 from orchestration.dbt_lineage import column_lineage
 from orchestration.metadata import table_metadata
 from orchestration.resources import Warehouse
+from warehouse.spark import mirror_spark_tables
 
 AFTER_COMPOSITES = "source:composites+"
 

@@ -3,14 +3,16 @@ import warnings
 
 import dagster as dg
 
-from warehouse import customs_lake
-from warehouse.lake import export_raw_table, export_table
+from ingest.customs.lake_health import plan_repairs
+from ingest.customs.load_year import space_needed_mb
 from ingest.load import (customs_years, ensure_raw_schema, load_customs_year, load_world,
                          load_yearbook)
-from quality.suites import warm_up
 from orchestration.metadata import table_metadata
-from orchestration.partitions import customs_years_partitions
 from orchestration.resources import Warehouse
+from quality.suites import warm_up
+from warehouse import customs_lake
+from warehouse.faults import DISK_FULL, disk_full_message, machine_fault
+from warehouse.lake import export_raw_table, export_table
 
 
 def _to_lake(context, warehouse: Warehouse, conn, table: str | None, years=None) -> None:
@@ -35,15 +37,16 @@ def _files_md(results) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(rows))
 
 
-with warnings.catch_warnings():  # backfill_policy is marked beta: the notice is not for users
-    warnings.simplefilter("ignore", dg.BetaWarning)
-    _customs_asset = dg.asset(key=["raw", "customs_exports"], group_name="raw",
-                              kinds={"python", "duckdb"}, owners=["team:data-engineering"],
-                              partitions_def=customs_years_partitions,
-                              backfill_policy=dg.BackfillPolicy.single_run())
+def customs_asset(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """raw/customs_exports, partitioned by the landing folder's years (partitions.py)."""
+    with warnings.catch_warnings():  # backfill_policy is beta: the notice is not for users
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return dg.asset(key=["raw", "customs_exports"], group_name="raw",
+                        kinds={"python", "duckdb"}, owners=["team:data-engineering"],
+                        partitions_def=partitions_def,
+                        backfill_policy=dg.BackfillPolicy.single_run())(raw_customs_exports)
 
 
-@_customs_asset
 def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """China Customs export files (landing/customs/<year>/) loaded into raw.customs_exports.
 
@@ -64,11 +67,25 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
     results = []
     with warehouse.connect() as conn:
         ensure_raw_schema(conn)
-        for year in years:
-            result = load_customs_year(conn, paths, year, progress=context.log.info)
-            results.append(result)
+        # lake files lost, cut off or restored from an older backup: reload their years
+        repairs = plan_repairs(conn, paths)
+        if repairs.lost:
+            raise dg.Failure("customs lake files cannot be rebuilt:\n" + "\n".join(repairs.lost))
+        for warning in repairs.warnings():
+            context.log.warning(warning)
+        for year in sorted(set(years) | set(repairs.reload)):
+            try:
+                results.append(load_customs_year(conn, paths, year, progress=context.log.info))
+            except Exception as exc:
+                if machine_fault(exc) != DISK_FULL:
+                    raise
+                raise dg.Failure(disk_full_message(exc, paths.lake, f"loading customs {year}",
+                                                   space_needed_mb(paths, year))) from None
         # the view holds absolute paths: re-point it every run (a moved data folder heals)
         customs_lake.refresh_view(conn, paths.lake)
+        # files no load lists (left by a killed load, or an older backup) go, in every year
+        customs_lake.remove_unlisted(customs_lake.table_root(paths.lake),
+                                     customs_lake.listed_files(conn))
         _to_lake(context, warehouse, conn, None)
         meta = table_metadata(conn, "raw.customs_exports")
     return dg.MaterializeResult(metadata={**meta, "input_files": _files_md(results),

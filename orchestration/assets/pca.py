@@ -11,10 +11,9 @@ lake/composites/<table>/ on Spark (macro composites_source).
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model, get_asset_keys_by_output_name_for_source
 
-from warehouse.composites import (COMPOSITE_TABLES, PCA_INPUTS, read_pca_inputs,
-                                         store_composites)
 from orchestration.metadata import frame_metadata
 from orchestration.resources import Warehouse
+from warehouse.composites import COMPOSITE_TABLES, PCA_INPUTS, read_pca_inputs, store_composites
 
 
 def pca_asset(part1: dg.AssetsDefinition, part2: dg.AssetsDefinition) -> dg.AssetsDefinition:

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from warehouse.publish import publish_warehouse
 from orchestration.resources import Warehouse
+from warehouse.publish import publish_warehouse
 
 
 def publish_asset(upstream: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:

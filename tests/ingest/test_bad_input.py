@@ -8,8 +8,8 @@ import pytest
 
 from ingest.errors import IngestError
 from ingest.load import ensure_raw_schema, load_customs_year, load_yearbook
-from warehouse.paths import DataPaths
 from tests.ingest.helpers import write
+from warehouse.paths import DataPaths
 
 GOOD = "year,province,hs_code,value_usd\n2015,浙江,30049090,10\n2015,广东,90189090,20\n"
 NBS = ("数据库：分省年度数据\n指标：货运量(万吨)\n地区,2016年,2015年\n北京市,1,2\n天津市,3,4\n"

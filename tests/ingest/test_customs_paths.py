@@ -3,12 +3,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-import ingest.customs.validate as customs
 import ingest.customs.source as customs_source
+import ingest.customs.validate as customs
 from ingest.errors import IngestError
 from ingest.load import ensure_raw_schema, load_customs_year
-from warehouse.paths import DataPaths
 from tests.ingest.helpers import write
+from warehouse.paths import DataPaths
 
 HEADER = "数据年月,注册地编码,注册地名称,商品编码,贸易伙伴名称,贸易方式名称,进出口,美元\n"
 ROWS = ("201503,33000,浙江省,30049090,美国,一般贸易,出口,\"1,234.5\"\n"

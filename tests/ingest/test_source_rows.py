@@ -6,8 +6,8 @@ import pytest
 
 import ingest.customs.source as customs_source
 from ingest.load import ensure_raw_schema, load_customs_year
-from warehouse.paths import DataPaths
 from tests.ingest.helpers import write
+from warehouse.paths import DataPaths
 
 HEADER = "数据年月,注册地编码,商品编码,贸易伙伴名称,贸易方式名称,美元\n"
 

@@ -1,17 +1,17 @@
 import dagster as dg
-import duckdb
 import pytest
 
 from synthetic.data import write_demo_data
+from warehouse.connection import connect
 from warehouse.paths import DataPaths
 
 
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory):
     """The real pipeline (ingest, dbt build, stats, publish) on the default data, once."""
-    from warehouse.settings import Settings
     from orchestration.definitions import build_definitions
     from orchestration.partitions import landing_range_tags
+    from warehouse.settings import Settings
     paths = DataPaths.from_dir(tmp_path_factory.mktemp("medtrade")).ensure()
     write_demo_data(paths, range(2013, 2023), progress=lambda m: None)
     defs = build_definitions(Settings(paths.root))
@@ -25,6 +25,6 @@ def pipeline(tmp_path_factory):
 @pytest.fixture(scope="session")
 def published(pipeline):
     paths = pipeline[0]
-    conn = duckdb.connect(str(paths.published_db), read_only=True)
+    conn = connect(paths.published_db, read_only=True)
     yield conn
     conn.close()

@@ -6,8 +6,9 @@ import subprocess
 import sys
 import time
 
-import duckdb
 import pytest
+
+from warehouse.connection import connect
 
 
 def medtrade(root, *args, **kw):
@@ -44,7 +45,7 @@ def test_a_bad_file_stops_the_run_and_keeps_the_published_copy(slice_root):
     assert "customs/2022/late_revision.csv, row 2, column '商品编码'" in ran.stderr
     assert "the published warehouse was not changed" in ran.stderr
     assert digest(published(slice_root)) == before
-    conn = duckdb.connect(str(slice_root / "warehouse" / "build" / "medtrade.duckdb"), read_only=True)
+    conn = connect(slice_root / "warehouse" / "build" / "medtrade.duckdb", read_only=True)
     reasons = conn.execute("select reason from quality.rejected_rows where source_file = "
                            "'customs/2022/late_revision.csv'").fetchall()
     conn.close()
@@ -87,7 +88,7 @@ def test_a_killed_run_leaves_the_published_copy_and_the_next_run_recovers(slice_
     assert digest(published(slice_root)) == before
     again = medtrade(slice_root, "run")
     assert again.returncode == 0, again.stderr[-2000:]
-    conn = duckdb.connect(str(published(slice_root)), read_only=True)
+    conn = connect(published(slice_root), read_only=True)
     assert conn.execute("select count(*) from marts.fct_province_year_panel").fetchone()[0] == 62
     conn.close()
 

@@ -8,15 +8,15 @@ computation (stats.indices.entropy_index) on the indicator values."""
 import shutil
 
 import dagster as dg
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
+from stats import entropy_index
 from synthetic.data import write_demo_data
+from warehouse.connection import connect
 from warehouse.paths import DataPaths
 from warehouse.settings import DBT_PROJECT_DIR, Settings
-from stats import entropy_index
 
 DROPPED = ("de_websites_100", "de_computers_100")
 DIMENSIONS = {"de_broadband_pc": "infrastructure", "de_internet_users_100": "infrastructure",
@@ -70,7 +70,7 @@ def own_run(tmp_path_factory):
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
         tags=landing_range_tags(paths))
     assert result.success, [e.message for e in result.all_events if e.is_failure]
-    conn = duckdb.connect(str(paths.published_db), read_only=True)
+    conn = connect(paths.published_db, read_only=True)
     yield conn, system
     conn.close()
 

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from warehouse.seeds import seed_frame
-from stats.hs_families import hs_families, revision_for_year
 from stats import entropy_index, expy, hhi, pca_index, prody
+from stats.hs_families import hs_families, revision_for_year
+from warehouse.seeds import correlation_seeds, hs_timetable, seed_frame
 
 
 def seed(name):
@@ -54,9 +54,11 @@ def test_hhi_and_expy_from_the_raw_rows_equal_the_marts(published):
     rates = seed("ref_cny_per_usd").astype({"year": int, "cny_per_usd": float})
     raw = raw.merge(rates, on="year")
     raw["usd"] = np.where(raw.currency == "CNY", raw.value / raw.cny_per_usd, raw.value)
-    fam = hs_families(seed("ref_hs6_healthcare_candidates"), seed("ref_hs_correlation_2012_2017"),
-                      seed("ref_hs_correlation_2017_2022"))
-    raw["revision"] = raw.year.map(revision_for_year)
+    timetable = hs_timetable()
+    raw["revision"] = raw.year.map(lambda y: revision_for_year(y, timetable))
+    first = min(start for r, start in timetable if r in set(raw.revision))
+    fam = hs_families(seed("ref_hs6_healthcare_candidates"), correlation_seeds(),
+                      [r for r, start in timetable if start >= first])
     raw["hs6"] = raw.hs_code.str[:6]
     basket = raw.merge(fam[["revision", "hs6", "family_id"]], on=["revision", "hs6"])
     x = basket.groupby(["province_code", "year", "family_id"], as_index=False)["usd"].sum()

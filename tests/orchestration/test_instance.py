@@ -1,8 +1,8 @@
 """Each data folder's Dagster instance queues one run at a time (DuckDB has a single writer)."""
 import yaml
 
-from warehouse.paths import DataPaths
 from orchestration.cli import dagster_home
+from warehouse.paths import DataPaths
 
 
 def test_each_data_folder_has_its_own_dagster_home_with_the_instance_settings(tmp_path):

@@ -4,8 +4,8 @@ import duckdb
 import pytest
 import yaml
 
-from quality.suites import load_suites, run_suite
 from orchestration.assets.checks import failure_lines
+from quality.suites import load_suites, run_suite
 
 SUITE = {
     "table": "main.t",

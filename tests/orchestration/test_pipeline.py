@@ -75,10 +75,9 @@ def test_lineage_runs_raw_staging_marts_results_published(pipeline):
 
 def test_loading_the_same_files_again_changes_nothing(pipeline):
     paths, defs, _ = pipeline
-    import duckdb
 
     def digest():
-        conn = duckdb.connect(str(paths.build_db), read_only=True)
+        conn = connect(paths.build_db, read_only=True)
         rows = conn.execute("select * from raw.customs_exports order by source_file, source_row"
                             ).fetchall()
         rows += conn.execute("select * from raw.yearbook_values order by source_file, source_row"
@@ -153,8 +152,8 @@ def test_the_report_shows_no_mediation_diagram_when_mediation_was_not_estimated(
     import duckdb
 
     from report.writer import write_report
-    from study.tables import skipped
     from study.rows import store_table
+    from study.tables import skipped
     copy = tmp_path / "medtrade.duckdb"
     shutil.copy(pipeline[0].published_db, copy)
     report = tmp_path / "report"

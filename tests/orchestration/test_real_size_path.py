@@ -6,12 +6,12 @@ import shutil
 import subprocess
 import sys
 
-import duckdb
 import pandas as pd
 import pytest
 
 import ingest.customs.source as customs_source
 from benchmarks.large_customs import write_large_customs
+from warehouse.connection import connect
 
 pytestmark = pytest.mark.e2e
 ROWS = 470_000  # about 17.5 MB of CSV: above ingest.customs.source.STREAM_BYTES
@@ -34,7 +34,7 @@ def big_run(tmp_path_factory):
     assert big.stat().st_size > customs_source.STREAM_BYTES
     ran = medtrade(root, "run")
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
-    conn = duckdb.connect(str(root / "warehouse" / "medtrade.duckdb"), read_only=True)
+    conn = connect(root / "warehouse" / "medtrade.duckdb", read_only=True)
     yield root, big, conn
     conn.close()
 
@@ -90,7 +90,7 @@ def assert_bit_identical(first, second) -> None:
 
 
 def _published(root):
-    return duckdb.connect(str(root / "warehouse" / "medtrade.duckdb"), read_only=True)
+    return connect(root / "warehouse" / "medtrade.duckdb", read_only=True)
 
 
 def test_the_same_files_give_bit_identical_marts_and_results(big_run, tmp_path):

@@ -11,8 +11,8 @@ CSV = "year,province,hs_code,value_usd\n{y},浙江,30049090,10\n"
 
 
 def evaluate(root, cursor=None):
-    from warehouse.settings import Settings
     from orchestration.definitions import build_definitions
+    from warehouse.settings import Settings
     defs = build_definitions(Settings(root))
     context = dg.build_sensor_context(cursor=cursor, definitions=defs,
                                       resources={"warehouse": Warehouse(data_dir=str(root))})

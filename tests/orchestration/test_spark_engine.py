@@ -5,11 +5,11 @@ import shutil
 import subprocess
 import sys
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
+from warehouse.connection import connect
 from warehouse.paths import DataPaths
 from warehouse.spark import spark_missing
 
@@ -55,7 +55,7 @@ def spark_run(pipeline, tmp_path_factory):
                           timeout=1800)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "(spark engine)" in proc.stdout
-    conn = duckdb.connect(str(paths.published_db), read_only=True)
+    conn = connect(paths.published_db, read_only=True)
     yield paths, conn
     conn.close()
 

@@ -1,8 +1,8 @@
 """The Parquet lake the Spark engine reads: raw tables by source and year."""
 import duckdb
 
-from warehouse.lake import EMPTY_FILE, export_raw_table
 from ingest.load import ensure_raw_schema
+from warehouse.lake import EMPTY_FILE, export_raw_table
 
 
 def _conn():

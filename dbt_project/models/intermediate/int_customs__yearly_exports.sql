@@ -4,7 +4,8 @@
 -- customs rows; everything downstream reads these sums.
 --
 -- Incremental by year on DuckDB: each year carries the fingerprint of its input files
--- (stg_customs__input_files); a build rescans only the years whose files changed (the year list is
+-- (stg_customs__input_files) and of the product families; a build rescans only the years
+-- whose fingerprint changed (the year list is
 -- fixed when the model compiles, so DuckDB reads only those years' Parquet folders) and
 -- drops years no longer loaded. On Spark it is rebuilt whole (same rows and fingerprints).
 {% set incremental = target.type != 'spark' %}
@@ -17,10 +18,21 @@
                "{{ ref('stg_customs__input_files') }})"] if incremental else []
 ) }}
 
+{#- A year's fingerprint: its landing files, and the product families its rows are summed
+    into (families change when the basket groups or the seeds change, or when an older
+    year joins: every year is then summed again). -#}
 {% set fingerprints_sql %}
-    select year, {{ ordered_listagg('file_hash') }} as input_fingerprint
-    from {{ ref('stg_customs__input_files') }}
-    group by year
+    select files.year, files.file_hashes || '|' || families.family_hash as input_fingerprint
+    from (
+        select year, {{ ordered_listagg('file_hash') }} as file_hashes
+        from {{ ref('stg_customs__input_files') }}
+        group by year
+    ) as files
+    cross join (
+        select md5(coalesce({{ ordered_listagg("hs_revision || ':' || hs6 || ':' || family_id") }}, ''))
+            as family_hash
+        from {{ ref('int_hs_families') }}
+    ) as families
 {% endset %}
 
 {% set years = none %}

@@ -21,8 +21,10 @@ unchanged_links as (
     from nodes as a
     inner join nodes as b
         on a.hs6 = b.hs6
-        and ((a.hs_revision = 'HS2012' and b.hs_revision = 'HS2017')
-          or (a.hs_revision = 'HS2017' and b.hs_revision = 'HS2022'))
+        and ({% for old, new in hs_revision_pairs() -%}
+             (a.hs_revision = '{{ old[0] }}' and b.hs_revision = '{{ new[0] }}')
+             {%- if not loop.last %} or {% endif %}
+             {%- endfor %})
 ),
 
 links as (

@@ -13,9 +13,9 @@ heads as (
 members as (
     select
         family_id,
-        {{ ordered_listagg("case when hs_revision = 'HS2012' then hs6 end") }} as members_hs2012,
-        {{ ordered_listagg("case when hs_revision = 'HS2017' then hs6 end") }} as members_hs2017,
-        {{ ordered_listagg("case when hs_revision = 'HS2022' then hs6 end") }} as members_hs2022,
+        {% for revision, _ in var('hs_revisions') -%}
+        {{ ordered_listagg("case when hs_revision = '" ~ revision ~ "' then hs6 end") }} as members_{{ revision | lower }},
+        {% endfor -%}
         count(distinct hs6) as n_codes
     from families
     group by family_id
@@ -26,9 +26,9 @@ final as (
         members.family_id,
         heads.basket_group,
         heads.description,
-        members.members_hs2012,
-        members.members_hs2017,
-        members.members_hs2022,
+        {% for revision, _ in var('hs_revisions') -%}
+        members.members_{{ revision | lower }},
+        {% endfor -%}
         members.n_codes
     from members
     inner join heads on heads.family_id = members.family_id

@@ -10,9 +10,9 @@ final as (
             when 'A' then 'pharma' when 'B' then 'api' when 'C' then 'meddev'
             when 'D' then 'consumables_diag' when 'E' then 'tcm'
         end as basket_group,
-        lower(cast(in_HS2012 as {{ dbt.type_string() }})) = 'true' as in_hs2012,
-        lower(cast(in_HS2017 as {{ dbt.type_string() }})) = 'true' as in_hs2017,
-        lower(cast(in_HS2022 as {{ dbt.type_string() }})) = 'true' as in_hs2022,
+        {% for revision, _ in var('hs_revisions') -%}
+        lower(cast(in_{{ revision }} as {{ dbt.type_string() }})) = 'true' as in_{{ revision | lower }},
+        {% endfor -%}
         {{ adapter.quote("desc") }} as description
     from source
 )

@@ -1,19 +1,19 @@
-with links_2012_2017 as (
-    select 'HS2012' as old_revision, lpad(HS2012, 6, '0') as old_hs6,
-           'HS2017' as new_revision, lpad(HS2017, 6, '0') as new_hs6, rel as relationship
-    from {{ ref('ref_hs_correlation_2012_2017') }}
+-- The UN correlation links between consecutive HS revisions (var hs_revisions), stacked.
+with
+{% for old, new in hs_revision_pairs() %}
+links_{{ old[1] }}_{{ new[1] }} as (
+    select '{{ old[0] }}' as old_revision, lpad({{ old[0] }}, 6, '0') as old_hs6,
+           '{{ new[0] }}' as new_revision, lpad({{ new[0] }}, 6, '0') as new_hs6, rel as relationship
+    from {{ ref('ref_hs_correlation_' ~ old[1] ~ '_' ~ new[1]) }}
 ),
-
-links_2017_2022 as (
-    select 'HS2017' as old_revision, lpad(HS2017, 6, '0') as old_hs6,
-           'HS2022' as new_revision, lpad(HS2022, 6, '0') as new_hs6, rel as relationship
-    from {{ ref('ref_hs_correlation_2017_2022') }}
-),
+{% endfor %}
 
 final as (
-    select * from links_2012_2017
-    union all
-    select * from links_2017_2022
+    {% for old, new in hs_revision_pairs() -%}
+    select * from links_{{ old[1] }}_{{ new[1] }}
+    {% if not loop.last %}union all
+    {% endif -%}
+    {% endfor %}
 )
 
 select * from final
