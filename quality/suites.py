@@ -169,7 +169,7 @@ def _row_rule_check(label: str, rule, gx_result, frame) -> dict:
 def _examples(gx_result: dict) -> list:
     """Up to five unexpected values, with their index columns when the batch names them."""
     indexed = gx_result.get("partial_unexpected_index_list")
-    if indexed:
+    if indexed and isinstance(indexed[0], dict):  # without index columns GX lists row numbers
         return [", ".join(f"{k} {v}" for k, v in row.items()) for row in indexed[:5]]
     return list(gx_result.get("partial_unexpected_list") or [])[:5]
 

@@ -18,12 +18,13 @@ def _save(fig, path: Path, dpi: int = 120) -> Path:
     return path
 
 
-def coefficient_plot(estimates: pd.DataFrame, path: Path, terms=("digde", "digde_new", "l1_digde")
-                     ) -> Path:
+def coefficient_plot(estimates: pd.DataFrame, path: Path, table_order: list[str],
+                     terms=("digde", "digde_new", "l1_digde")) -> Path:
     """Digde's coefficient and 95% interval in every model of Revl that has it."""
     rows = estimates[estimates.term.isin(terms) & ~estimates.model_id.str.endswith("_a")
                      & (estimates.model_id != "first_stage")].copy()
-    rows["order"] = rows.table_id.str.replace("table", "").astype(int)
+    order = {table_id: i for i, table_id in enumerate(table_order)}  # the registry's
+    rows["order"] = rows.table_id.map(order).fillna(len(order))
     rows = rows.sort_values("order", kind="stable").iloc[::-1]
     rows["label"] = rows.table_id + " " + rows.model_id + " (" + rows.term + ")"
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))

@@ -20,7 +20,10 @@ FOOTER_STATS = [("nobs", "N", "{:.0f}"), ("r2", "R2", "{:.3f}"),
                 ("kp_lm_pvalue", "Kleibergen-Paap LM p", "{:.3f}"),
                 ("cragg_donald_f_statistic", "Cragg-Donald F", "{:.2f}"),
                 ("kp_f_statistic", "Kleibergen-Paap rk Wald F", "{:.2f}"),
-                ("sy_iv_size_10", "Stock-Yogo 10%", "{:.2f}")]
+                ("sy_iv_size_10", "Stock-Yogo 10%", "{:.2f}"),
+                ("kernel_lag", "Driscoll-Kraay lag", "{:.0f}"),
+                ("n_clusters", "Clusters (smaller)", "{:.0f}"),
+                ("wcb_pvalue", "Wild cluster bootstrap p (Digde)", "{:.3f}")]
 
 
 def number(value: float) -> str:
@@ -68,6 +71,11 @@ def regression_grid(estimates: pd.DataFrame, stats: pd.DataFrame,
             vals = [wide.at[key, m] if m in wide.columns else float("nan") for m, _ in columns]
             if any(v == v for v in vals):
                 rows[label] = [fmt.format(v) if v == v else "" for v in vals]
+    if "wcb_ci_low" in wide.index:  # the bootstrap interval as one cell
+        rows["Wild cluster bootstrap 95% CI"] = [
+            f"[{number(wide.at['wcb_ci_low', m])}, {number(wide.at['wcb_ci_high', m])}]"
+            if m in wide.columns and wide.at["wcb_ci_low", m] == wide.at["wcb_ci_low", m]
+            else "" for m, _ in columns]
     grid = pd.DataFrame(rows, index=labels).T
     grid.index = [("" if i.endswith(" se") else i) for i in grid.index]
     return grid
@@ -117,3 +125,23 @@ def to_latex(title: str, grid: pd.DataFrame, note: str) -> str:
     lines += [" & ".join([esc(i), *map(esc, row)]) + r" \\" for i, row in zip(grid.index, grid.values)]
     lines += [r"\hline", r"\end{tabular}", f"\\par\\footnotesize {esc(note)}", r"\end{table}"]
     return "\n".join(lines) + "\n"
+
+
+def group_tests(stats: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+    """Sentences for the tests a table stores under a pair of groups rather than a column
+    (Table 10: the difference of Digde's coefficient, the poolability F test)."""
+    lines = []
+    for model_id, label in labels.items():
+        s = stats[stats.model_id == model_id].set_index("stat")["value"]
+        parts = []
+        if "difference_t" in s:
+            parts.append(f"difference of Digde's coefficient t = {s['difference_t']:.3f} "
+                         f"(p = {s['difference_pvalue']:.3f})")
+        if "poolability_f" in s:
+            parts.append(f"poolability (Chow) F({s['poolability_df1']:.0f}, "
+                         f"{s['poolability_df2']:.0f}) = {s['poolability_f']:.3f} "
+                         f"(p = {s['poolability_pvalue']:.3f}; slopes, each region with its "
+                         "own province and year effects)")
+        if parts:
+            lines.append(f"{label}: " + "; ".join(parts) + ".")
+    return lines

@@ -8,9 +8,11 @@ import pandas as pd
 
 from report.figures import (coefficient_plot, flagged_series, indices_by_region, mediation_diagram,
                             province_ranking)
-from report.render import regression_grid, stat_grid, to_html, to_latex, to_markdown
+from report.render import (group_tests, regression_grid, stat_grid, to_html, to_latex,
+                           to_markdown)
 from report.run_facts import run_facts_html
 from study.registry import TABLES, TableSpec
+from study.tables import GROUP_TESTS
 from warehouse.marts import read_panel
 
 NOTE = ("Standard errors in parentheses, clustered by province (reghdfe small-sample "
@@ -47,16 +49,18 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
         if meta.empty:  # not fitted in this warehouse
             continue
         title = f"Table {table.table_id[5:]}. {table.title}"
-        grid = _grid(table, meta, est[est.table_id == table.table_id],
-                     stats[stats.table_id == table.table_id])
-        md.append(to_markdown(title, grid, NOTE))
-        htm.append(to_html(title, grid, NOTE))
-        tex.append(to_latex(title, grid, NOTE))
+        table_stats = stats[stats.table_id == table.table_id]
+        grid = _grid(table, meta, est[est.table_id == table.table_id], table_stats)
+        note = " ".join([table.note or NOTE, *group_tests(table_stats, GROUP_TESTS)])
+        md.append(to_markdown(title, grid, note))
+        htm.append(to_html(title, grid, note))
+        tex.append(to_latex(title, grid, note))
     pieces = {"study_tables.md": "\n".join(md), "study_tables.tex": "\n".join(tex)}
     for name, text in pieces.items():
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
-    written.append(coefficient_plot(est, folder / "coefficient_plot.png"))
+    written.append(coefficient_plot(est, folder / "coefficient_plot.png",
+                                    [table.table_id for table in TABLES]))
     panel = read_panel(conn)
     written.append(indices_by_region(panel, folder / "indices_by_region.png"))
     written.append(province_ranking(panel, folder / "province_ranking.png"))

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from stats.fe import _as_list, build_design, check_rank, cluster_meat
+from stats.covariance import cluster_meat
+from stats.fe import _as_list, build_design, check_rank
 from stats.panel import ModelSpecError, covariance_option, group_codes
 from stats.results import EstimationResult, TestStatistic
 from stats.stock_yogo import critical_values

@@ -15,19 +15,27 @@ class ModelSpecError(ValueError):
 
 
 COV_TYPES = ("unadjusted", "robust", "clustered")
+FE_COV_TYPES = (*COV_TYPES, "kernel")  # fe_ols also offers Driscoll-Kraay
+ALIASES = {"driscoll_kraay": "kernel"}
 
 
-def covariance_option(cov_type: str | None, cluster: str | None,
-                      allowed: Sequence[str] = COV_TYPES) -> str:
+def covariance_option(cov_type: str | None, cluster, allowed: Sequence[str] = COV_TYPES,
+                      max_ways: int = 1) -> str:
     """The covariance option every estimator takes (as linearmodels' ``cov_type``):
-    ``unadjusted``, ``robust`` (heteroskedasticity) or ``clustered`` (by ``cluster``).
-    Default: ``clustered`` when a cluster column is given, else ``unadjusted``."""
-    chosen = cov_type or ("clustered" if cluster else "unadjusted")
+    ``unadjusted``, ``robust`` (heteroskedasticity), ``clustered`` (by ``cluster``: one
+    column, or up to ``max_ways`` columns) and, where allowed, ``kernel`` (Driscoll-Kraay,
+    alias ``driscoll_kraay``). Default: ``clustered`` when a cluster column is given, else
+    ``unadjusted``."""
+    chosen = ALIASES.get(cov_type, cov_type) or ("clustered" if cluster else "unadjusted")
     if chosen not in allowed:
-        raise ModelSpecError(f"unknown cov_type '{chosen}'; choose from {list(allowed)}")
-    if chosen == "clustered" and not cluster:
+        raise ModelSpecError(f"unknown cov_type '{cov_type}'; choose from {list(allowed)}")
+    ways = [cluster] if isinstance(cluster, str) else list(cluster or [])
+    if len(ways) > max_ways:
+        raise ModelSpecError(f"clustering takes at most {'two columns' if max_ways == 2 else 'one column'} "
+                             f"here; got {ways}")
+    if chosen == "clustered" and not ways:
         raise ModelSpecError("cov_type 'clustered' needs a cluster column")
-    if cluster and chosen != "clustered":
+    if ways and chosen != "clustered":
         raise ModelSpecError(f"a cluster column was given with cov_type '{chosen}'; "
                              "use cov_type='clustered'")
     return chosen

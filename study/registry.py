@@ -32,6 +32,7 @@ class TableSpec:
     fit: str            # "panel" or "mediation"
     build: Callable     # panel -> StudyTable, or mediation fits -> StudyTable
     layout: str = "regression"
+    note: str | None = None  # under the table; None: the study's standard note
 
 
 TABLES = (
@@ -41,6 +42,15 @@ TABLES = (
     TableSpec("table4", "table4_robustness", "Robustness",
               "Table 4, robustness: Digde_new (PCA) instead of Digde; Eco added; Digde lagged "
               "one year.", "panel", tables.table4),
+    TableSpec("table4b", "table4b_inference", "Inference: common shocks and few clusters",
+              "Table 4b: Digde of Table 3 (4) with Driscoll-Kraay and two-way (province and "
+              "year) clustered standard errors next to the province-clustered ones.",
+              "panel", tables.table4b,
+              note="Standard errors in parentheses: (1) clustered by province (reghdfe "
+                   "scaling, t(G-1)); (2) Driscoll-Kraay, Bartlett weights, xtscc's lag rule "
+                   "and small-sample factor, t(T-1); (3) clustered by province and year "
+                   "(Cameron-Gelbach-Miller; reghdfe's factor from the smaller number of "
+                   "clusters, t(G_min-1)). *** p<0.01, ** p<0.05, * p<0.1."),
     TableSpec("table5", "table5_system_gmm", "System GMM (two-step, Windmeijer-corrected SEs)",
               "Table 5, system GMM (two-step, Windmeijer SEs, collapsed instruments): AR(1), "
               "AR(2), Hansen, Sargan.", "panel", tables.table5),

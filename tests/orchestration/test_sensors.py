@@ -14,9 +14,11 @@ def evaluate(root, cursor=None):
     from orchestration.definitions import build_definitions
     from warehouse.settings import Settings
     defs = build_definitions(Settings(root))
-    context = dg.build_sensor_context(cursor=cursor, definitions=defs,
-                                      resources={"warehouse": Warehouse(data_dir=str(root))})
-    result = landing_sensor.evaluate_tick(context)
+    # the warehouse resource has a run lifecycle (it holds the data folder's lock in runs),
+    # so its contexts are opened as context managers, as Dagster's daemon does
+    with dg.build_sensor_context(cursor=cursor, definitions=defs,
+                                 resources={"warehouse": Warehouse(data_dir=str(root))}) as context:
+        result = landing_sensor.evaluate_tick(context)
     return result, result.cursor
 
 
@@ -43,7 +45,8 @@ def test_sensor_fires_on_new_and_changed_years_only(tmp_path):
 def test_annual_schedule_covers_every_landing_year(tmp_path):
     for y in (2019, 2020, 2021):
         write(tmp_path / "landing" / "customs" / str(y) / "a.csv", CSV.format(y=y))
-    context = dg.build_schedule_context(resources={"warehouse": Warehouse(data_dir=str(tmp_path))})
-    request = annual_load.evaluate_tick(context).run_requests[0]
+    with dg.build_schedule_context(
+            resources={"warehouse": Warehouse(data_dir=str(tmp_path))}) as context:
+        request = annual_load.evaluate_tick(context).run_requests[0]
     assert (request.tags["dagster/asset_partition_range_start"],
             request.tags["dagster/asset_partition_range_end"]) == ("2019", "2021")

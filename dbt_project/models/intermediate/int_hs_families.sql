@@ -37,6 +37,10 @@ edges as (
     select revision_a, hs6_a, revision_b, hs6_b from links
     union all
     select revision_b, hs6_b, revision_a, hs6_a from links
+    union all
+    -- each node is its own neighbour, so a round reads the previous one once: the plan
+    -- grows linearly with the rounds (Spark inlines CTEs; two reads per round doubled it)
+    select hs_revision, hs6, hs_revision, hs6 from nodes
 ),
 
 round_0 as (
@@ -45,14 +49,12 @@ round_0 as (
 {% for i in range(1, rounds + 1) %}
 round_{{ i }} as (
     select
-        node.hs_revision,
-        node.hs6,
-        least(node.label, coalesce(min(neighbour.label), node.label)) as label
+        edges.revision_b as hs_revision,
+        edges.hs6_b as hs6,
+        min(node.label) as label
     from round_{{ i - 1 }} as node
-    left join edges on edges.revision_a = node.hs_revision and edges.hs6_a = node.hs6
-    left join round_{{ i - 1 }} as neighbour
-        on neighbour.hs_revision = edges.revision_b and neighbour.hs6 = edges.hs6_b
-    group by node.hs_revision, node.hs6, node.label
+    inner join edges on edges.revision_a = node.hs_revision and edges.hs6_a = node.hs6
+    group by edges.revision_b, edges.hs6_b
 ),
 {% endfor %}
 
