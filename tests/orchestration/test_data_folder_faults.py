@@ -1,7 +1,6 @@
 """A data folder lives for years: copied without its lake, restored from an old backup,
 runs killed, a full disk, two runs at once. Each fault is provoked on a real `medtrade run`
 and the next run must give what a fresh build from the landing files gives."""
-import hashlib
 import os
 import shutil
 import signal
@@ -12,22 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.orchestration.helpers import demo_slice, digest, medtrade, published
 from warehouse.connection import connect
 
 COMPARED = ("marts", "results", "intermediate")
 
 
-def medtrade(root, *args, **kw):
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args, "--data-dir",
-                           str(root)], capture_output=True, text=True, timeout=900, **kw)
 
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def published(root: Path) -> Path:
-    return root / "warehouse" / "medtrade.duckdb"
 
 
 def table_contents(root: Path) -> dict[str, list]:
@@ -66,12 +56,7 @@ def lake_state(root: Path) -> tuple[list[str], list[str]]:
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory):
-    """A small data folder (customs 2020-2022, panel 2021-2022) after one good run."""
-    root = tmp_path_factory.mktemp("clean")
-    assert medtrade(root, "demo-data", "--years", "2021-2022").returncode == 0
-    ran = medtrade(root, "run")
-    assert ran.returncode == 0, ran.stderr[-2000:]
-    return root
+    return demo_slice(tmp_path_factory.mktemp("clean"))
 
 
 def copy_of(clean: Path, target: Path, without=()) -> Path:

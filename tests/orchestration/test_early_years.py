@@ -1,13 +1,7 @@
 """Customs years before 2012 (HS2007) through the product's own commands."""
-import subprocess
-import sys
 
+from tests.orchestration.helpers import medtrade
 from warehouse.connection import connect
-
-
-def medtrade(root, *args):
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args, "--data-dir",
-                           str(root)], capture_output=True, text=True, timeout=900)
 
 
 def test_demo_data_and_a_run_from_2009(tmp_path):

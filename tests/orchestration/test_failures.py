@@ -1,5 +1,4 @@
 """A failing load or check stops the run before publishing; a killed run recovers."""
-import hashlib
 import os
 import signal
 import subprocess
@@ -8,29 +7,14 @@ import time
 
 import pytest
 
+from tests.orchestration.helpers import demo_slice, digest, medtrade, published
 from warehouse.connection import connect
-
-
-def medtrade(root, *args, **kw):
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args, "--data-dir",
-                           str(root)], capture_output=True, text=True, timeout=900, **kw)
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
 def slice_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("failures")
-    assert medtrade(root, "demo-data", "--years", "2021-2022").returncode == 0
-    ran = medtrade(root, "run")
-    assert ran.returncode == 0, ran.stderr[-2000:]
-    return root
+    return demo_slice(tmp_path_factory.mktemp("failures"))
 
-
-def published(root):
-    return root / "warehouse" / "medtrade.duckdb"
 
 
 def test_a_bad_file_stops_the_run_and_keeps_the_published_copy(slice_root):

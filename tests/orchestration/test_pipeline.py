@@ -6,6 +6,7 @@ import sys
 import dagster as dg
 
 from orchestration.cli import main
+from warehouse.connection import connect
 
 PANEL_COLUMNS = ["revl", "digde", "digde_new", "ftrd", "expt", "dexp", "hc", "inft_road",
                  "inft_freight", "labor", "inds", "gov", "indu", "eco", "iv"]

@@ -3,23 +3,18 @@ threshold goes through `medtrade run` and publishes with every line number; the 
 in a new data folder give bit-identical marts and results; publishing links raw files."""
 import os
 import shutil
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
 import ingest.customs.source as customs_source
 from benchmarks.large_customs import write_large_customs
+from tests.orchestration.helpers import medtrade
 from warehouse.connection import connect
 
 pytestmark = pytest.mark.e2e
 ROWS = 470_000  # about 17.5 MB of CSV: above ingest.customs.source.STREAM_BYTES
 
-
-def medtrade(root, *args):
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args, "--data-dir",
-                           str(root)], capture_output=True, text=True, timeout=1200)
 
 
 @pytest.fixture(scope="module")
