@@ -78,6 +78,10 @@ def indices_by_region(panel: pd.DataFrame, path: Path) -> Path:
 
 def province_ranking(panel: pd.DataFrame, path: Path) -> Path:
     """Provinces ranked by Revl in the latest year, with their Digde (no map)."""
+    return _save(ranking_figure(panel), path)
+
+
+def ranking_figure(panel: pd.DataFrame):
     last = panel[panel.year == panel.year.max()].sort_values("revl")
     fig, ax = plt.subplots(figsize=(7, 7.5))
     ax.barh(last.province_name_en, last.revl, color="#1f4e79")
@@ -92,7 +96,7 @@ def province_ranking(panel: pd.DataFrame, path: Path) -> Path:
                 ha="left" if revl >= 0 else "right")
     ax.set_title(f"Resilience (Revl) by province, {int(panel.year.max())}", fontsize=10)
     ax.tick_params(axis="y", labelsize=8)
-    return _save(fig, path)
+    return fig
 
 
 def flagged_series(values: pd.DataFrame, flags: pd.DataFrame, path: Path,
@@ -101,6 +105,11 @@ def flagged_series(values: pd.DataFrame, flags: pd.DataFrame, path: Path,
     flagged years marked. ``values``: indicator, province_code, year, value; ``flags``:
     indicator, province_code, year, kind (province-level flags only); ``names``: province
     code -> the name shown in each plot's title."""
+    return _save(flagged_figure(values, flags, names, limit), path, dpi=110)
+
+
+def flagged_figure(values: pd.DataFrame, flags: pd.DataFrame,
+                   names: dict[str, str] | None = None, limit: int = 12):
     names = names or {}
     pairs = flags[["indicator", "province_code"]].drop_duplicates().head(limit)
     cols = min(4, max(1, len(pairs)))
@@ -117,4 +126,4 @@ def flagged_series(values: pd.DataFrame, flags: pd.DataFrame, path: Path,
         ax.scatter(hit.year, hit.value, color="#c0392b", zorder=3, s=24)
         ax.set_title(f"{indicator}, {names.get(province, province)}", fontsize=8)
         ax.tick_params(labelsize=7)
-    return _save(fig, path, dpi=110)
+    return fig
