@@ -32,3 +32,22 @@ def test_demo_data_for_a_year_without_a_rate_is_refused(tmp_path):
     made = medtrade(tmp_path, "demo-data", "--years", "2020-2025")
     assert made.returncode == 2
     assert "no CNY/USD rate for 2024 in dbt_project/seeds/ref_cny_per_usd.csv" in made.stderr
+
+
+def test_a_year_of_a_revision_the_seeds_lack_stops_the_run_before_any_load(tmp_path):
+    assert medtrade(tmp_path, "demo-data", "--years", "2021-2022").returncode == 0
+    folder = tmp_path / "landing" / "customs" / "2027"
+    folder.mkdir()
+    (folder / "a.csv").write_text("数据年月,注册地名称,商品编码,美元\n202703,浙江省,30049090,12\n",
+                                  encoding="utf-8")
+    ran = medtrade(tmp_path, "run")
+    assert ran.returncode == 1
+    assert ("FAILED raw__customs_exports: customs 2027: China applies HS2027 from 2027, and "
+            "the seeds do not hold HS2027 yet") in ran.stderr
+    assert "Traceback" not in ran.stderr and "UnsupportedRevision" not in ran.stderr
+    conn = connect(tmp_path / "warehouse" / "build" / "medtrade.duckdb", read_only=True)
+    try:  # nothing was loaded, not even the years before 2027
+        assert conn.execute("select count(*) from raw.loaded_files where source = 'customs'"
+                            ).fetchone()[0] == 0
+    finally:
+        conn.close()
