@@ -100,4 +100,5 @@ def test_digde_new_and_the_tables_follow(own_run):
     assert loadings.indicator_code.tolist() == system
     tables = {t for (t,) in conn.execute("select distinct table_id from results.estimates"
                                          ).fetchall()}
-    assert tables == {f"table{k}" for k in range(3, 11)}
+    from study.registry import TABLES
+    assert tables == {table.table_id for table in TABLES}
