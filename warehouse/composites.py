@@ -3,7 +3,7 @@
 The PCA itself is stats.pca_composites. Both engines: tables in the build warehouse's
 `composites` schema (replaced in one transaction), which DuckDB's dbt reads. Spark engine,
 in addition: one Parquet file per table in lake/composites/<table>/, which Spark reads (dbt
-macro composites_source).
+macro engine_source).
 """
 from __future__ import annotations
 

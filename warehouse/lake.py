@@ -1,7 +1,7 @@
 """The Parquet lake: raw tables as Parquet files partitioned by source table and year.
 
 Customs rows are stored here by the load itself (warehouse.customs_lake). The Spark engine
-reads every raw table from here (dbt's `raw_source` macro); for it the small yearbook and
+reads every raw table from here (dbt's `engine_source` macro); for it the small yearbook and
 world tables and raw.loaded_files are exported from DuckDB by this module. Files are written by DuckDB from the validated raw tables, one year
 folder at a time, each replaced whole (written beside, then renamed), so a reader never
 sees half a year and the same export twice gives the same files.

@@ -45,31 +45,19 @@
     {%- for g in var('basket_groups') -%}'{{ g }}'{{ ", " if not loop.last }}{%- endfor -%}
 {%- endmacro %}
 
-{#- A raw source table. DuckDB: the table ingest loaded into raw. Spark: the same rows as
-    the partitioned Parquet files ingest writes to the lake (raw/<table>/year=<y>/). The
-    source() call is made on both engines so lineage is the same. -#}
-{% macro raw_source(table) -%}
-    {{ return(adapter.dispatch('raw_source', 'medtrade')(table)) }}
+{#- A table outside dbt: ingest's raw tables, the PCA asset's composites. DuckDB: the
+    table itself (schema raw or composites of the build warehouse). Spark: the same rows as
+    Parquet files in the lake, lake/<source>/<table>/ (customs and yearbook rows by year
+    folder). source() is called on both engines, so the lineage is the same. -#}
+{% macro engine_source(source_name, table) -%}
+    {{ return(adapter.dispatch('engine_source', 'medtrade')(source_name, table)) }}
 {%- endmacro %}
-{% macro default__raw_source(table) -%}
-    {{ source('raw', table) }}
+{% macro default__engine_source(source_name, table) -%}
+    {{ source(source_name, table) }}
 {%- endmacro %}
-{% macro spark__raw_source(table) -%}
-    {%- set _lineage = source('raw', table) -%}
-    parquet.`{{ lake_path('raw/' ~ table) }}`
-{%- endmacro %}
-
-{#- A table the PCA asset (Python, between the two dbt parts) wrote. DuckDB: a table in
-    the build warehouse's `composites` schema. Spark: Parquet files in lake/composites/. -#}
-{% macro composites_source(table) -%}
-    {{ return(adapter.dispatch('composites_source', 'medtrade')(table)) }}
-{%- endmacro %}
-{% macro default__composites_source(table) -%}
-    {{ source('composites', table) }}
-{%- endmacro %}
-{% macro spark__composites_source(table) -%}
-    {%- set _lineage = source('composites', table) -%}
-    parquet.`{{ lake_path("composites/" ~ table) }}`
+{% macro spark__engine_source(source_name, table) -%}
+    {%- set _lineage = source(source_name, table) -%}
+    parquet.`{{ lake_path(source_name ~ '/' ~ table) }}`
 {%- endmacro %}
 
 {% macro lake_path(relative) -%}

@@ -5,7 +5,7 @@ asset on either engine: it reads int_indicator_values, int_panel_years and the i
 catalogue that dbt built (from the DuckDB build warehouse, where a Spark build is copied)
 and writes the scores, components and loadings where dbt's `composites` source reads them:
 DuckDB tables `composites.<table>` on the DuckDB engine, Parquet files in
-lake/composites/<table>/ on Spark (macro composites_source).
+lake/composites/<table>/ on Spark (macro engine_source).
 """
 
 import dagster as dg

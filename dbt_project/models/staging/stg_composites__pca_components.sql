@@ -1,6 +1,6 @@
 -- PCA components per composite (eigenvalues, variance shares, kept, weights), typed.
 with source as (
-    select * from {{ composites_source('pca_components') }}
+    select * from {{ engine_source('composites', 'pca_components') }}
 ),
 
 final as (

@@ -1,6 +1,6 @@
 -- PCA loadings per composite, indicator and component (unit eigenvectors), typed.
 with source as (
-    select * from {{ composites_source('pca_loadings') }}
+    select * from {{ engine_source('composites', 'pca_loadings') }}
 ),
 
 final as (

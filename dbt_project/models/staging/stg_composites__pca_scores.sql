@@ -1,7 +1,7 @@
 -- PCA composite scores as the pca_composites asset wrote them (docs/methodology.md section
 -- 4), typed: one row per province, panel year and composite.
 with source as (
-    select * from {{ composites_source('pca_scores') }}
+    select * from {{ engine_source('composites', 'pca_scores') }}
 ),
 
 final as (

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ raw_source('customs_exports') }}
+    select * from {{ engine_source('raw', 'customs_exports') }}
 ),
 
 final as (

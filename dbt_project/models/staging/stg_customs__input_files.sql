@@ -1,7 +1,7 @@
 -- The customs landing files each loaded year was built from (raw.loaded_files): what the
 -- incremental yearly sums compare to decide which years changed.
 with source as (
-    select * from {{ raw_source('loaded_files') }}
+    select * from {{ engine_source('raw', 'loaded_files') }}
 ),
 
 final as (

@@ -4,4 +4,4 @@ select
     cast(gdp_per_capita as double) as gdp_per_capita,
     source_file,
     source_row
-from {{ raw_source('world_gdp_per_capita') }}
+from {{ engine_source('raw', 'world_gdp_per_capita') }}

@@ -6,4 +6,4 @@ select
     cast(export_value_usd as double) as export_value_usd,
     source_file,
     source_row
-from {{ raw_source('world_trade_exports') }}
+from {{ engine_source('raw', 'world_trade_exports') }}

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ raw_source('yearbook_values') }}
+    select * from {{ engine_source('raw', 'yearbook_values') }}
 ),
 
 final as (
