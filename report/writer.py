@@ -11,8 +11,7 @@ from report.figures import (coefficient_plot, flagged_series, indices_by_region,
 from report.render import (group_tests, regression_grid, stat_grid, to_html, to_latex,
                            to_markdown)
 from report.run_facts import run_facts_html
-from study.registry import TABLES, TableSpec
-from study.tables import GROUP_TESTS
+from study.registry import GROUP_TESTS, TABLES, TableSpec
 from warehouse.marts import read_panel
 
 NOTE = ("Standard errors in parentheses, clustered by province (reghdfe small-sample "

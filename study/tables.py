@@ -19,15 +19,12 @@ from stats.panel import ModelSpecError
 from stats.poolability import poolability_test
 from stats.results import EstimationResult
 from stats.wild_bootstrap import wild_cluster_bootstrap
+from study.registry import N_BOOT, SEED, WCB_DRAWS, WCB_SEED
 from study.specs import (CONTROLS, ENTITY, TABLE3, TABLE4, TABLE10, TIME, ModelSpec, fit_fe,
                          with_lags)
 
 MEDIATORS = ("ftrd", "expt", "dexp")
-N_BOOT, SEED = 5000, 0
-WCB_DRAWS, WCB_SEED = 9999, 0      # Table 3 (4): wild cluster bootstrap of Digde
-# the tests of differences between groups in Table 10, as the report names them
-GROUP_TESTS = {"west_vs_east_central": "West vs east and central",
-               "post_vs_pre_2015": "2015 on vs before 2015"}
+
 
 
 @dataclass(frozen=True)
