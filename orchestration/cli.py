@@ -132,7 +132,7 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
                 message = error.message.strip()
                 if error.cls_name == "Failure":  # our own words: no class name before them
                     message = message.split(": ", 1)[-1]
-                fault = machine_fault(RuntimeError(message))
+                fault = machine_fault(message)
                 if fault and not message.startswith(fault):  # the machine, not the data
                     message = f"{fault} ({message})"
                 print(f"FAILED {event.step_key}: {message}", file=sys.stderr)

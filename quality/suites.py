@@ -19,7 +19,7 @@ import duckdb
 import yaml
 
 from quality.per_file import combine, per_file_frame, row_rules
-from warehouse.seeds import seed_frame
+from warehouse.seeds import hs_timetable, seed_frame
 from warehouse.settings import REPO_ROOT
 
 SUITES_DIR = REPO_ROOT / "expectations"
@@ -122,7 +122,7 @@ def _class_name(snake: str) -> str:
 
 
 def _resolved(conn, kwargs: dict) -> dict:
-    """kwargs with value sets filled from a query or a seed."""
+    """kwargs with value sets filled from a query, a seed or the HS revision timetable."""
     kwargs = dict(kwargs)
     if "value_set_from" in kwargs:
         kwargs["value_set"] = [r[0] for r in conn.execute(kwargs.pop("value_set_from")).fetchall()]
@@ -130,6 +130,9 @@ def _resolved(conn, kwargs: dict) -> dict:
         seed, column = kwargs.pop("value_set_from_seed").rsplit(".", 1)
         where = tuple(sorted((kwargs.pop("seed_where", None) or {}).items()))
         kwargs["value_set"] = _seed_values(seed, column, where)
+    if "value_set_from_hs_revisions" in kwargs:  # the revisions of dbt var hs_revisions
+        kwargs.pop("value_set_from_hs_revisions")
+        kwargs["value_set"] = [revision for revision, _ in hs_timetable()]
     return kwargs
 
 

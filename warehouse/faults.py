@@ -12,8 +12,11 @@ OUT_OF_MEMORY = "DuckDB ran out of memory"
 LOCKED = "a file is locked by another process"
 
 
-def machine_fault(exc: BaseException) -> str | None:
-    """Which machine fault an exception (or one it was raised from) is, or None."""
+def machine_fault(exc: BaseException | str) -> str | None:
+    """Which machine fault an exception (or one it was raised from, or an error message)
+    is, or None."""
+    if isinstance(exc, str):
+        exc = RuntimeError(exc)
     seen = 0
     while exc is not None and seen < 10:
         text = str(exc)

@@ -79,10 +79,6 @@ class Settings:
         return connection(self.paths.build_db if database is None else database,
                           memory_limit=self.memory_limit, read_only=read_only)
 
-    def scratch(self):
-        """An in-memory DuckDB connection with this run's memory cap, closed after the block."""
-        return connection(None, memory_limit=self.memory_limit)
-
     def dbt_env(self) -> dict[str, str]:
         """What profiles.yml reads: the warehouse, lake and Spark paths, the memory cap."""
         paths = self.paths
