@@ -11,5 +11,10 @@ def parse_number(text: pd.Series) -> pd.Series:
 
 
 def sql_number(expr: str) -> str:
-    """SQL twin of parse_number: '1,234.5' -> 1234.5; anything else -> NULL."""
-    return f"try_cast(replace(replace({expr}, ',', ''), '，', '') as double)"
+    """SQL twin of parse_number: '1,234.5' -> 1234.5; anything else -> NULL.
+
+    The commas are removed only from the values that have one: replacing in every value
+    cost a third of the time of this expression over a 50M-row year."""
+    cleaned = (f"case when contains({expr}, ',') or contains({expr}, '，') "
+               f"then replace(replace({expr}, ',', ''), '，', '') else {expr} end")
+    return f"try_cast({cleaned} as double)"

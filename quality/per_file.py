@@ -1,6 +1,6 @@
 """Great Expectations over tables too large for pandas: DuckDB evaluates per file.
 
-A suite batch with ``per_file`` is evaluated file by file (the files of a table are
+A suite batch with ``per_file`` is evaluated per file (the files of a table are
 listed by ``per_file.files``, a query returning ``source_file, file_hash`` and optionally
 more columns, e.g. ``year``, which become filters of the file's slice):
 
@@ -8,9 +8,13 @@ more columns, e.g. ``year``, which become filters of the file's slice):
   file, the rows that break each expectation, and finds the first examples (row number
   and value) where any does. GX then validates the small frame of per-file counts
   (``expect_column_values_to_be_between(unexpected_rows__..., 0, 0)``), one row per file;
-- a batch with ``per_file.query`` (SQL with ``{file}``, the file's rows): the query's
-  small result is kept per file, and the batch's ``query`` runs over their union
-  (the relation ``per_file``); GX validates its result as for any batch.
+- a batch with ``per_file.query`` (SQL with ``{files}``, the rows of the files to
+  evaluate, grouped by ``source_file, file_hash`` among others): the query's small result
+  is kept per file, and the batch's ``query`` runs over their union (the relation
+  ``per_file``); GX validates its result as for any batch.
+
+The files not evaluated yet are evaluated together: one grouped scan, whatever their
+number (a year in 250 pieces cost 250 scans per batch before).
 
 Customs files are immutable (content-addressed in the lake), so a file's results are kept
 in ``quality.gx_file_results`` by (suite, batch, specification hash, file, hash) and a
@@ -126,34 +130,67 @@ def _slice(table: str, source_file: str, file_hash: str, extra: dict | None = No
             + " and ".join(f"{_col(k)} = {_lit(v)}" for k, v in filters.items()) + ")")
 
 
-def _evaluate_rows(conn, table: str, row: str, rules: list[RowRule], source_file: str,
-                   file_hash: str, extra: dict) -> list[dict]:
-    rows = _slice(table, source_file, file_hash, extra)
+def _rows_of_files(table: str, todo: list[dict]) -> str:
+    """The rows of every file to evaluate, as one relation: `source_file in (...) and
+    file_hash in (...)`, filters DuckDB pushes into the Parquet scan, where each row
+    group's min/max skip the other files (a filter on the year partition instead made the
+    scan of a 50M-row year twice as slow). A row of a listed name with another listed
+    hash belongs to a file not asked for; the callers keep only the files asked for."""
+    names = ", ".join(sorted({_lit(f["source_file"]) for f in todo}))
+    hashes = ", ".join(sorted({_lit(f["file_hash"]) for f in todo}))
+    return f"(select * from {table} where source_file in ({names}) and file_hash in ({hashes}))"
+
+
+def _evaluate_rows(conn, table: str, row: str, rules: list[RowRule], todo: list[dict]
+                   ) -> dict[tuple[str, str], list[dict]]:
+    """Each file's counts of rows breaking each rule: one grouped scan over all the files;
+    then the first examples from the few files that break a rule."""
     preds = [unexpected_sql(r.name, r.kwargs) for r in rules]
-    counts = conn.execute("select count(*), " + ", ".join(
-        f"count(*) filter (where {p})" for p in preds) + f" from {rows}").fetchone()
-    record = {"source_file": source_file, "file_hash": file_hash, "n_rows": counts[0]}
-    for rule, pred, n in zip(rules, preds, counts[1:]):
-        record[rule.count_column] = n
-        examples = []
-        if n:
-            shown = f"cast({_col(rule.column)} as varchar)" if rule.column else "null"
-            examples = [f"{source_file}, row {r}, column '{rule.column}': {v!r}" for r, v in
-                        conn.execute(f"select {row}, {shown} from {rows} where {pred} "
-                                     f"order by {row} limit {EXAMPLES}").fetchall()]
-        record[f"examples__{rule.count_column}"] = examples
-    return [record]
+    counts = {(f, h): rest for f, h, *rest in conn.execute(
+        "select source_file, file_hash, count(*), "
+        + ", ".join(f"count(*) filter (where {p})" for p in preds)
+        + f" from {_rows_of_files(table, todo)} group by 1, 2").fetchall()}
+    out = {}
+    for listed in todo:
+        source_file, file_hash = listed["source_file"], listed["file_hash"]
+        found = counts.get((source_file, file_hash), [0] * (len(rules) + 1))
+        record = {"source_file": source_file, "file_hash": file_hash, "n_rows": found[0]}
+        rows = _slice(table, source_file, file_hash,
+                      {k: v for k, v in listed.items() if k not in ("source_file", "file_hash")})
+        for rule, pred, n in zip(rules, preds, found[1:]):
+            record[rule.count_column] = n
+            examples = []
+            if n:
+                shown = f"cast({_col(rule.column)} as varchar)" if rule.column else "null"
+                examples = [f"{source_file}, row {r}, column '{rule.column}': {v!r}" for r, v in
+                            conn.execute(f"select {row}, {shown} from {rows} where {pred} "
+                                         f"order by {row} limit {EXAMPLES}").fetchall()]
+            record[f"examples__{rule.count_column}"] = examples
+        out[(source_file, file_hash)] = [record]
+    return out
 
 
-def _evaluate_query(conn, table: str, query: str, source_file: str, file_hash: str,
-                    extra: dict) -> list[dict]:
-    frame = conn.execute(query.replace("{file}", _slice(table, source_file, file_hash, extra))).df()
-    return json.loads(frame.to_json(orient="records", date_format="iso"))
+def _evaluate_query(conn, table: str, query: str, todo: list[dict]
+                    ) -> dict[tuple[str, str], list[dict]]:
+    """The batch's per-file query over all the files at once (``{files}``: their rows); its
+    result names each row's source_file and file_hash, and is kept per file."""
+    frame = conn.execute(query.replace("{files}", _rows_of_files(table, todo))).df()
+    missing = {"source_file", "file_hash"} - set(frame.columns)
+    if missing:
+        raise PerFileSpecError(f"a per-file query must return source_file and file_hash "
+                               f"(grouped by them); missing: {', '.join(sorted(missing))}")
+    records = json.loads(frame.to_json(orient="records", date_format="iso"))
+    out: dict[tuple[str, str], list[dict]] = {(f["source_file"], f["file_hash"]): [] for f in todo}
+    for record in records:
+        if (record["source_file"], record["file_hash"]) in out:
+            out[(record["source_file"], record["file_hash"])].append(record)
+    return out
 
 
 def per_file_frame(conn: duckdb.DuckDBPyConnection, suite_name: str, table: str, batch: dict,
                    rules: list[RowRule] | None, progress=None) -> pd.DataFrame:
-    """The batch's per-file results for every listed file (cached ones reused)."""
+    """The batch's per-file results for every listed file (cached ones reused; the others
+    evaluated together, in one scan)."""
     spec = batch["per_file"]
     conn.execute(CACHE_DDL)
     key = spec_hash(conn, suite_name, table, {k: v for k, v in batch.items() if k != "expectations"},
@@ -165,22 +202,20 @@ def per_file_frame(conn: duckdb.DuckDBPyConnection, suite_name: str, table: str,
         "select source_file, file_hash, payload from quality.gx_file_results "
         "where suite = ? and batch = ? and spec_hash = ?",
         [suite_name, batch.get("name", ""), key]).fetchall()}
-    records = []
-    for listed in files:
-        source_file, file_hash = listed.pop("source_file"), listed.pop("file_hash")
-        payload = cached.get((source_file, file_hash))
-        if payload is None:
-            if progress:
-                progress(f"{suite_name}: evaluating {batch.get('name', '')} on {source_file}")
-            payload = (_evaluate_rows(conn, table, spec.get("row", "source_row"), rules,
-                                      source_file, file_hash, listed) if rules is not None
-                       else _evaluate_query(conn, table, spec["query"], source_file, file_hash,
-                                            listed))
-            conn.execute("insert into quality.gx_file_results (suite, batch, spec_hash, "
+    todo = [f for f in files if (f["source_file"], f["file_hash"]) not in cached]
+    if todo:
+        if progress:
+            shown = ", ".join(f["source_file"] for f in todo[:3]) + (", ..." if len(todo) > 3 else "")
+            progress(f"{suite_name}: evaluating {batch.get('name', '')} on {len(todo)} new "
+                     f"file(s) in one scan ({shown}); {len(files) - len(todo)} kept from earlier runs")
+        fresh = (_evaluate_rows(conn, table, spec.get("row", "source_row"), rules, todo)
+                 if rules is not None else _evaluate_query(conn, table, spec["query"], todo))
+        conn.executemany("insert into quality.gx_file_results (suite, batch, spec_hash, "
                          "source_file, file_hash, payload) values (?, ?, ?, ?, ?, ?)",
-                         [suite_name, batch.get("name", ""), key, source_file, file_hash,
-                          json.dumps(payload, default=str)])
-        records += payload
+                         [[suite_name, batch.get("name", ""), key, f, h,
+                           json.dumps(payload, default=str)] for (f, h), payload in fresh.items()])
+        cached.update(fresh)
+    records = [r for f in files for r in cached[(f["source_file"], f["file_hash"])]]
     conn.execute("delete from quality.gx_file_results r where suite = ? and batch = ? and "
                  f"(spec_hash <> ? or not exists (select 1 from ({spec['files']}) f where "
                  "f.source_file = r.source_file and f.file_hash = r.file_hash))",

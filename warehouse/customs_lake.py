@@ -1,10 +1,11 @@
-"""Where loaded customs rows live: immutable Parquet files, one per landing file, by year.
+"""Where loaded customs rows live: immutable Parquet files by year.
 
     lake/raw/customs_exports/year=<y>/<name>.parquet
 
-A file is written once, by DuckDB, from the validated rows of one landing file, and never
-changed: its name is derived from the landing file's path and SHA-256, so a changed landing
-file gets a new name and an unchanged one keeps its file (and is not read again). The
+A file is written once, by DuckDB, from the validated rows of one large landing file, or
+of a year's small CSV files read together (``ingest.customs.batch``: ``batch-<hash>``), and
+never changed: its name is derived from the landing files' paths and SHA-256, so a changed
+landing file gets a new name and an unchanged one keeps its file (and is not read again). The
 warehouses read the files through the view ``raw.customs_exports``, which lists exactly the
 files that ``raw.loaded_files`` records, so a reader sees whole loads only. Spark reads the
 same year folders directly. Files no longer listed are removed after the load commits.
@@ -53,12 +54,12 @@ def file_name(source_file: str, file_hash: str) -> str:
 
 
 def year_file(lake: Path, year: int, source_file: str, file_hash: str) -> Path:
-    return table_root(lake) / f"year={int(year)}" / file_name(source_file, file_hash)
+    return table_root(lake) / relative_file(year, file_name(source_file, file_hash))
 
 
-def relative_file(year: int, source_file: str, file_hash: str) -> str:
-    """The file's path under the table folder (what raw.loaded_files records)."""
-    return f"year={int(year)}/{file_name(source_file, file_hash)}"
+def relative_file(year: int, name: str) -> str:
+    """A lake file's path under the table folder (what raw.loaded_files records)."""
+    return f"year={int(year)}/{name}"
 
 
 def view_sql(root: Path, files: Iterable[str], schema: str = "raw") -> str:

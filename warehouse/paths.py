@@ -14,6 +14,8 @@ Everything lives under one data folder (default ``data/`` in the working directo
     dagster/    Dagster's run history of this data folder (DAGSTER_HOME)
     logs/       the full log of each `medtrade run` / `medtrade load`
     dbt/        dbt's artifacts of the latest invocations and its parse cache
+    tmp/        temporary copies a load makes while it reads files (removed when it ends;
+                what a killed load left is removed by the next one)
 """
 from __future__ import annotations
 
@@ -63,6 +65,10 @@ class DataPaths:
     @property
     def lake(self) -> Path:
         return self.root / "lake"
+
+    @property
+    def scratch(self) -> Path:
+        return self.root / "tmp"
 
     @property
     def spark_dir(self) -> Path:

@@ -6,6 +6,7 @@ fast and exact paths ``ingest.customs.validate``.
 from __future__ import annotations
 
 import os
+import shutil
 from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Callable
 
 import duckdb
 
-from ingest.customs.progress import LARGE_FILE_MB, query_progress
+from ingest.customs.batch import Member, batch_name, batchable, close_batch, open_batch
+from ingest.customs.progress import LARGE_FILE_MB, bar, query_progress
 from ingest.customs.source import open_customs_source
 from ingest.customs.text_csv import remove_temp_copies
 from ingest.customs.validate import (KEY, customs_file_is_clean, drop_staged, repeated_keys,
@@ -27,21 +29,30 @@ from warehouse import customs_lake
 from warehouse.faults import machine_fault
 from warehouse.paths import DataPaths
 
+MANY_FILES = 20  # a year of this many files loaded one by one shows a bar over them
+
 
 def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
-                      progress: Callable[[str], None] | None = None) -> PartitionResult:
+                      progress: Callable[[str], None] | None = None,
+                      detail: Callable[[str], None] | None = None) -> PartitionResult:
     """Replace one customs year, only when its files changed.
 
-    Each landing file becomes one Parquet file in the lake (``customs_lake``), written
-    beside its final name and renamed once valid. Fast path: DuckDB streams the file into
-    Parquet and quick SQL checks vouch for every row. Otherwise the exact path validates
-    the file in staged temp tables and names every rejected row. Files unchanged since an
-    earlier load keep their Parquet file. Then one check over the year finds keys in two
-    files. Only if nothing is wrong does one transaction record the files and point the
-    raw view at them; a failed load changes nothing that readers see. ``force``: write
-    every file again.
+    The year's small CSV files are read together into one Parquet file in the lake
+    (``ingest.customs.batch``); each other landing file (large CSV, Parquet, Excel, or a
+    small file that cannot go with the others) becomes a Parquet file of its own
+    (``customs_lake``). Files are written beside their final name and renamed once valid.
+    Fast path: DuckDB streams the rows into Parquet and quick SQL checks vouch for every
+    row. Otherwise the exact path validates each file in staged temp tables and names
+    every rejected row. Files unchanged since an earlier load keep their Parquet file.
+    Then one check over the year finds keys in two files. Only if nothing is wrong does
+    one transaction record the files and point the raw view at them; a failed load
+    changes nothing that readers see. ``force``: write every file again.
+
+    ``progress`` gets the year's summary and a progress bar over its files; ``detail``
+    one line per file (the run's log file keeps them; the console does not).
     """
     say = progress or (lambda _msg: None)
+    note = detail or (lambda _msg: None)
     check_customs_year(year)
     files = landing_files(paths.customs / str(year))
     result = partition_result(conn, paths, "customs", str(year), files, force)
@@ -50,27 +61,38 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
         return result
     unique, rejects = distinct_files("customs", files, result.files)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    stored: dict[str, Path] = {}
+    members = [Member(path, rel, digest) for path, rel, digest in unique]
+    small = [m for m in members if batchable(m.path)]
+    stored = (_stored_batch(conn, paths, year, small, now, say, note, force)
+              if len(small) > 1 else {})
+    alone = [m for m in members if m.rel not in stored]
     # one file: its own key check; several: one key check over the year (below)
-    single = len(unique) == 1
-    for path, rel, digest in unique:
-        target = customs_lake.year_file(paths.lake, year, rel, digest)
+    single = len(members) == 1
+    ticks = _FileTicks(say, f"customs {year}: files", len(alone))
+    for m in alone:
+        target = customs_lake.year_file(paths.lake, year, m.rel, m.digest)
         if target.exists() and not force:
-            say(f"customs {year}: {rel} unchanged, its Parquet file is kept")
-            stored[rel] = target
-            continue
-        rejects += _stored_file(conn, stored, path, target, year, rel, digest, now, say,
-                                exact=False, check_keys=single)
-    if len(stored) > 1 and not _errors(rejects) and repeated_keys(conn, list(stored.values())):
+            note(f"customs {year}: {m.rel} unchanged, its Parquet file is kept")
+            stored[m.rel] = target
+        else:
+            # a few files or a large one: its lines (and progress) on the console
+            speak = say if len(alone) < MANY_FILES or _large(m.path) else note
+            rejects += _stored_file(conn, stored, m, target, year, now, speak, exact=False,
+                                    check_keys=single)
+        ticks.tick()
+    lake_files = sorted(set(stored.values()))
+    if len(lake_files) > 1 and not _errors(rejects) and repeated_keys(conn, lake_files):
         # repeats inside a file: the exact path keeps one of identical rows or names the
-        # clash; then keys in two files are named with both files
-        for rel in _files_with_inner_repeats(conn, stored):
-            path = next(p for p, r, _ in unique if r == rel)
-            digest = next(d for _, r, d in unique if r == rel)
-            rejects += _stored_file(conn, stored, path, stored.pop(rel), year, rel, digest, now,
-                                    say, exact=True, check_keys=True)
+        # clash; then keys in two files are named with both files (a batch was checked
+        # whole, so its files have no repeats inside)
+        for rel in _files_with_inner_repeats(conn, lake_files):
+            m = next(m for m in members if m.rel == rel)
+            stored.pop(rel)
+            rejects += _stored_file(conn, stored, m, customs_lake.year_file(
+                paths.lake, year, m.rel, m.digest), year, now, note, exact=True,
+                check_keys=True)
         if not _errors(rejects):
-            rejects += _customs_overlaps(conn, stored)
+            rejects += _customs_overlaps(conn, sorted(set(stored.values())))
     record_rejects(conn, "customs", str(year), result.files, rejects, now)
     result.warnings = [r.message() for r in rejects if r.severity != "error"]
     root = customs_lake.table_root(paths.lake)
@@ -78,19 +100,92 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
         customs_lake.remove_unlisted(root, customs_lake.listed_files(conn), [year])
         raise IngestError(rejects)
 
-    def insert() -> dict[str, int]:
-        return {rel: conn.execute(f"select count(*) from read_parquet("
-                                  f"{customs_lake.sql_path(target)})").fetchone()[0]
-                for rel, target in stored.items()}
+    def insert() -> dict[str, int]:  # rows per landing file, one query per lake file
+        counts: dict[str, int] = {}
+        for target in sorted(set(stored.values())):
+            counts.update(conn.execute(f"select source_file, count(*) from read_parquet("
+                                       f"{customs_lake.sql_path(target)}) group by 1").fetchall())
+        return counts
 
-    by_rel = {rel: customs_lake.relative_file(year, rel, digest) for rel, digest in result.files}
     replace_partition(conn, None, "", [], result, now, insert,
-                       stored={rel: (by_rel[rel], target.stat().st_size)
-                               for rel, target in stored.items()},
+                       stored={rel: (customs_lake.relative_file(year, target.name),
+                                     target.stat().st_size) for rel, target in stored.items()},
                        after=lambda: customs_lake.refresh_view(conn, paths.lake))
     customs_lake.remove_unlisted(root, customs_lake.listed_files(conn), [year])
-    say(f"customs {year}: {result.rows} rows loaded")
+    say(f"customs {year}: {result.rows} rows of {len(files)} file(s) loaded"
+        + (f" ({len(lake_files)} lake files)" if len(lake_files) > 1 else ""))
     return result
+
+
+class _FileTicks:
+    """A progress bar over a year's files, said at each further tenth (many files only)."""
+
+    def __init__(self, say: Callable[[str], None], label: str, total: int, every: float = 10):
+        self.say, self.label, self.total, self.every = say, label, total, every
+        self.done, self.shown = 0, 0.0
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.total < MANY_FILES:
+            return
+        percent = 100 * self.done / self.total
+        if percent >= self.shown + self.every or self.done == self.total:
+            self.shown = percent - percent % self.every
+            self.say(f"{self.label} {bar(percent)} {self.done}/{self.total}")
+
+
+def _stored_batch(conn, paths: DataPaths, year: int, small: list[Member], now: datetime,
+                  say, note, force: bool) -> dict[str, Path]:
+    """The year's small CSV files read together into one lake file: {landing file: it}
+    for the files it holds ({} when they cannot go together: each is then loaded alone).
+
+    Kept from an earlier load when the same files are recorded there; a batch file a
+    killed load left unrecorded is written again."""
+    target = customs_lake.table_root(paths.lake) / customs_lake.relative_file(
+        year, batch_name(small))
+    if target.exists() and not force:
+        recorded = {(f, h): s for f, h, s in conn.execute(
+            "select source_file, file_hash, stored_file from raw.loaded_files "
+            "where source = 'customs' and partition_key = ?", [str(year)]).fetchall()}
+        kept = {m.rel: target for m in small if recorded.get((m.rel, m.digest))
+                == customs_lake.relative_file(year, target.name)}
+        if kept:
+            say(f"customs {year}: {len(kept)} small files unchanged, their Parquet file is kept")
+            return kept
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    scratch = paths.scratch / f"batch-{os.getpid()}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    size = sum(m.path.stat().st_size for m in small) / 1e6
+    say(f"customs {year}: reading {len(small)} small CSV files together ({size:.1f} MB)")
+    try:
+        with _progress(conn, say, f"customs {year}: {len(small)} files: reading", size):
+            source, left_out = open_batch(conn, small, scratch)
+            if source is None:
+                note(f"customs {year}: the small files cannot be read together; one by one")
+                return {}
+            n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=None,
+                                   file_hash=None, loaded_at=now)
+        if n is None or not customs_file_is_clean(conn, tmp, check_keys=True):
+            note(f"customs {year}: the quick checks found something in the small files; "
+                 "validating them one by one")
+            return {}
+        os.replace(tmp, target)
+        for m in left_out:
+            note(f"customs {year}: {m.rel} cannot go with the other files (its header, "
+                 "encoding or lines); loaded on its own")
+        say(f"customs {year}: {len(small) - len(left_out)} files read together, {n} rows "
+            "checked and stored" + (f"; {len(left_out)} loaded one by one" if left_out else ""))
+        return {m.rel: target for m in small if m not in left_out}
+    except (UnreadableFile, duckdb.Error) as exc:
+        if machine_fault(exc):  # a full disk or memory is not the files' fault
+            raise
+        note(f"customs {year}: the small files cannot be read together ({exc}); one by one")
+        return {}
+    finally:
+        close_batch(conn)
+        tmp.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def space_needed_mb(paths: DataPaths, year: int) -> float:
@@ -103,25 +198,28 @@ def _errors(rejects: list[Reject]) -> bool:
     return any(r.severity == "error" for r in rejects)
 
 
-def _stored_file(conn, stored: dict[str, Path], path: Path, target: Path, year: int, rel: str,
-                 digest: str, now: datetime, say, *, exact: bool, check_keys: bool
-                 ) -> list[Reject]:
+def _stored_file(conn, stored: dict[str, Path], m: Member, target: Path, year: int,
+                 now: datetime, note, *, exact: bool, check_keys: bool) -> list[Reject]:
     """Write one landing file to the lake; record it in ``stored`` if it is valid."""
     try:
-        rejects = _write_customs_file(conn, path, target, year, rel, digest, now, say,
+        rejects = _write_customs_file(conn, m.path, target, year, m.rel, m.digest, now, note,
                                       exact=exact, check_keys=check_keys)
     finally:
-        remove_temp_copies(path)
+        remove_temp_copies(m.path)
     if not _errors(rejects):
-        stored[rel] = target
+        stored[m.rel] = target
     return rejects
 
 
-def _files_with_inner_repeats(conn, stored: dict[str, Path]) -> list[str]:
-    listed = ", ".join(customs_lake.sql_path(p) for p in stored.values())
+def _files_with_inner_repeats(conn, lake_files: list[Path]) -> list[str]:
+    listed = ", ".join(customs_lake.sql_path(p) for p in lake_files)
     return [r[0] for r in conn.execute(
         f"select distinct source_file from (select source_file from read_parquet([{listed}]) "
         f"group by source_file, {KEY} having count(*) > 1) order by 1").fetchall()]
+
+
+def _large(path: Path) -> bool:
+    return path.stat().st_size / 1e6 > LARGE_FILE_MB
 
 
 def _progress(conn, say, label: str, size_mb: float):
@@ -178,12 +276,12 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
         tmp.unlink(missing_ok=True)
 
 
-def _customs_overlaps(conn, stored: dict[str, Path]) -> list[Reject]:
+def _customs_overlaps(conn, lake_files: list[Path]) -> list[Reject]:
     """Two files of one year must not both hold a row key: the year would count it twice.
 
     Memory-bounded: the clashing keys are found by a plain aggregate (DuckDB spills it),
     at most 50 of them, and only their rows are read back."""
-    listed = ", ".join(customs_lake.sql_path(p) for p in stored.values())
+    listed = ", ".join(customs_lake.sql_path(p) for p in lake_files)
     names = [k.strip() for k in KEY.split(",")]
     same = " and ".join(f"r.{k} is not distinct from d.{k}" for k in names)
     rows = conn.execute(f"""

@@ -25,10 +25,13 @@ def quote(name: str) -> str:
 @dataclass
 class CustomsSource:
     """One customs file as a DuckDB relation of text columns plus ``source_row``: the
-    1-based line for CSV, the sheet row for Excel, the 1-based row number for Parquet."""
+    1-based line for CSV, the sheet row for Excel, the 1-based row number for Parquet.
+    ``file_columns``: the relation holds several files and names each row's
+    ``source_file`` and ``file_hash`` (``ingest.customs.batch``)."""
     relation: str
     header: list[str]
     header_only: bool = False
+    file_columns: bool = False
 
 
 def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, *,

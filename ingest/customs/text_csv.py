@@ -27,10 +27,11 @@ def _temp(path: Path, suffix: str) -> Path:
     return Path(tempfile.gettempdir()) / f"medtrade-{os.getpid()}-{path.stem}{suffix}"
 
 
-def utf8_copy(path: Path) -> tuple[Path, int]:
+def utf8_copy(path: Path, out: Path | None = None) -> tuple[Path, int]:
     """(a UTF-8 file with the same text, its number of lines).
 
-    The path itself when it is UTF-8; else a streamed UTF-8 copy of a GB18030 file. Lines
+    The path itself when it is UTF-8; else a streamed UTF-8 copy of a GB18030 file (at
+    ``out``, by default in the temp folder). Lines
     are counted as line feeds, plus one when the last line has none: the loader compares
     them with the rows DuckDB read, which equal lines - 1 (the header) only when the file
     has no empty line and no line break inside a quoted cell.
@@ -52,7 +53,7 @@ def utf8_copy(path: Path) -> tuple[Path, int]:
                 lines += block.count(b"\n")
                 last = block[-1:]
         return path, lines + (last != b"\n")
-    out = _temp(path, ".utf8.csv")
+    out = out or _temp(path, ".utf8.csv")
     with open(path, encoding="gb18030", newline="") as src, open(out, "wb") as dst:
         for text in iter(lambda: src.read(BLOCK), ""):
             block = text.encode("utf-8")

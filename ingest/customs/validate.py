@@ -158,7 +158,7 @@ def _province_labels(conn, name: str) -> None:
 
 
 def write_customs_fast(conn, source: CustomsSource, target: Path, *, folder_year: int,
-                       source_file: str, file_hash: str, loaded_at) -> int | None:
+                       source_file: str | None, file_hash: str | None, loaded_at) -> int | None:
     """Write a file's export rows to the Parquet file ``target`` in one streaming pass.
 
     The common case, a clean file, is written without staging. A row the quick SQL
@@ -178,19 +178,23 @@ def write_customs_fast(conn, source: CustomsSource, target: Path, *, folder_year
     if t.period:
         valid.append("regexp_full_match(period, '\\d{6}')")
     _province_labels(conn, "customs__labels")
+    # one file: its name and hash are parameters; a batch of files names them per row
+    carried, named, params = ((", source_file, file_hash", "source_file, file_hash", [])
+                              if source.file_columns else
+                              ("", "? as source_file, ? as file_hash", [source_file, file_hash]))
     try:
         conn.execute(f"""
             copy (select {TYPED_SELECT} from (
                 select month, case when {' and '.join(valid)} then l.province_code end
                            as province_code,
                        region_code, province_raw, hs_code, partner, trade_mode, quantity, unit,
-                       '{t.currency}' as currency, value, ? as source_file, ? as file_hash,
+                       '{t.currency}' as currency, value, {named},
                        source_row, cast(? as timestamp) as loaded_at
-                from (select {t.select} from {source.relation}
+                from (select {t.select}{carried} from {source.relation}
                       where {t.flow} not in ({IMPORTS_SQL})) s
                 left join customs__labels l on l.label = s.province_raw)
             ) to {sql_path(target)} (format parquet, compression {LAKE_COMPRESSION})""",
-                     [source_file, file_hash, loaded_at])
+                     [*params, loaded_at])
     finally:
         conn.unregister("customs__labels")
     return conn.execute(f"select count(*) from read_parquet({sql_path(target)})").fetchone()[0]

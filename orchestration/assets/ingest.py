@@ -1,4 +1,5 @@
 """Landing files -> DuckDB raw tables (the sources of the dbt project)."""
+import shutil
 import warnings
 
 import dagster as dg
@@ -68,6 +69,8 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
     results = []
     with warehouse.connect() as conn:
         ensure_raw_schema(conn)
+        # what a killed load left in the scratch folder (this run holds the folder's lock)
+        shutil.rmtree(paths.scratch, ignore_errors=True)
         # lake files lost, cut off or restored from an older backup: reload their years
         repairs = plan_repairs(conn, paths)
         if repairs.lost:
@@ -82,7 +85,8 @@ def raw_customs_exports(context: dg.AssetExecutionContext, warehouse: Warehouse)
                 raise dg.Failure(str(exc)) from None
         for year in todo:
             try:
-                results.append(load_customs_year(conn, paths, year, progress=context.log.info))
+                results.append(load_customs_year(conn, paths, year, progress=context.log.info,
+                                                 detail=context.log.debug))
             except Exception as exc:
                 if machine_fault(exc) != DISK_FULL:
                     raise

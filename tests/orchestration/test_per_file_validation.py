@@ -20,7 +20,8 @@ SUITE = {
              {"expect_column_values_to_match_regex": {"column": "c", "regex": "^[ab]$"}}]},
         {"name": "per year",
          "per_file": {"files": "select distinct source_file, file_hash from main.t",
-                      "query": "select year, c from {file} group by year, c"},
+                      "query": "select source_file, file_hash, year, c from {files} "
+                                   "group by all"},
          "query": "select year, count(distinct c) as n from per_file group by year",
          "index": ["year"],
          "expectations": [{"expect_column_values_to_be_between":
@@ -82,7 +83,8 @@ def test_results_are_kept_per_file_and_only_new_files_are_evaluated(tmp_path):
     assert seen == []  # nothing evaluated again
     conn.execute("update t set file_hash = 'h3' where source_file = 'f2.csv'")
     run_suite(conn, suite, progress=seen.append)
-    assert seen == ["main.t: evaluating rows on f2.csv", "main.t: evaluating per year on f2.csv"]
+    assert seen == [f"main.t: evaluating {b} on 1 new file(s) in one scan (f2.csv); 1 kept from "
+                    "earlier runs" for b in ("rows", "per year")]
     kept = conn.execute("select file_hash from quality.gx_file_results where batch = 'rows' "
                         "order by 1").fetchall()
     assert kept == [("h1",), ("h3",)]  # the replaced file's results are gone

@@ -18,11 +18,13 @@
                "{{ ref('stg_customs__input_files') }})"] if incremental else []
 ) }}
 
-{#- A year's fingerprint: its landing files, and the product families its rows are summed
-    into (families change when the basket groups or the seeds change, or when an older
-    year joins: every year is then summed again). -#}
+{#- A year's fingerprint: the hash of its landing files' hashes and of the product
+    families its rows are summed into (families change when the basket groups or the seeds
+    change, or when an older year joins: every year is then summed again). One short hash
+    per row: the hashes themselves, repeated on every row, made a year of 1,000 files
+    store 64 KB per row (1.6 GB of warehouse for 5M rows). -#}
 {% set fingerprints_sql %}
-    select files.year, files.file_hashes || '|' || families.family_hash as input_fingerprint
+    select files.year, md5(files.file_hashes || '|' || families.family_hash) as input_fingerprint
     from (
         select year, {{ ordered_listagg('file_hash') }} as file_hashes
         from {{ ref('stg_customs__input_files') }}
