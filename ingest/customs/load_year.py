@@ -17,7 +17,6 @@ import duckdb
 from ingest.customs.batch import Member, batch_name, batchable, close_batch, open_batch
 from ingest.customs.progress import LARGE_FILE_MB, bar, query_progress
 from ingest.customs.source import open_customs_source
-from ingest.customs.text_csv import remove_temp_copies
 from ingest.customs.validate import (KEY, customs_file_is_clean, drop_staged, repeated_keys,
                                      stage_customs, write_customs_fast, write_staged)
 from ingest.errors import IngestError, Reject
@@ -69,6 +68,7 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
     # one file: its own key check; several: one key check over the year (below)
     single = len(members) == 1
     ticks = _FileTicks(say, f"customs {year}: files", len(alone))
+    scratch = paths.scratch / f"file-{os.getpid()}"
     for m in alone:
         target = customs_lake.year_file(paths.lake, year, m.rel, m.digest)
         if target.exists() and not force:
@@ -77,8 +77,8 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
         else:
             # a few files or a large one: its lines (and progress) on the console
             speak = say if len(alone) < MANY_FILES or _large(m.path) else note
-            rejects += _stored_file(conn, stored, m, target, year, now, speak, exact=False,
-                                    check_keys=single)
+            rejects += _stored_file(conn, stored, m, target, year, now, speak, scratch,
+                                    exact=False, check_keys=single)
         ticks.tick()
     lake_files = sorted(set(stored.values()))
     if len(lake_files) > 1 and not _errors(rejects) and repeated_keys(conn, lake_files):
@@ -89,7 +89,7 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
             m = next(m for m in members if m.rel == rel)
             stored.pop(rel)
             rejects += _stored_file(conn, stored, m, customs_lake.year_file(
-                paths.lake, year, m.rel, m.digest), year, now, note, exact=True,
+                paths.lake, year, m.rel, m.digest), year, now, note, scratch, exact=True,
                 check_keys=True)
         if not _errors(rejects):
             rejects += _customs_overlaps(conn, sorted(set(stored.values())))
@@ -199,13 +199,16 @@ def _errors(rejects: list[Reject]) -> bool:
 
 
 def _stored_file(conn, stored: dict[str, Path], m: Member, target: Path, year: int,
-                 now: datetime, note, *, exact: bool, check_keys: bool) -> list[Reject]:
-    """Write one landing file to the lake; record it in ``stored`` if it is valid."""
+                 now: datetime, note, scratch: Path, *, exact: bool, check_keys: bool
+                 ) -> list[Reject]:
+    """Write one landing file to the lake; record it in ``stored`` if it is valid. Copies
+    made while reading go to ``scratch``, removed at the end."""
+    scratch.mkdir(parents=True, exist_ok=True)
     try:
         rejects = _write_customs_file(conn, m.path, target, year, m.rel, m.digest, now, note,
-                                      exact=exact, check_keys=check_keys)
+                                      scratch, exact=exact, check_keys=check_keys)
     finally:
-        remove_temp_copies(m.path)
+        shutil.rmtree(scratch, ignore_errors=True)
     if not _errors(rejects):
         stored[m.rel] = target
     return rejects
@@ -228,8 +231,8 @@ def _progress(conn, say, label: str, size_mb: float):
 
 
 def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, digest: str,
-                        now: datetime, say: Callable[[str], None], *, exact: bool = False,
-                        check_keys: bool = True) -> list[Reject]:
+                        now: datetime, say: Callable[[str], None], scratch: Path, *,
+                        exact: bool = False, check_keys: bool = True) -> list[Reject]:
     """One landing file -> its Parquet file ``target`` (fast path, else exact); the rejects.
 
     ``check_keys``: the fast path also vouches that no key repeats within the file (for a
@@ -242,7 +245,7 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
     try:
         if not exact:
             with _progress(conn, say, f"customs {year}: {rel}: reading", size):
-                source = open_customs_source(conn, path, "customs__grid")
+                source = open_customs_source(conn, path, "customs__grid", scratch=scratch)
             with _progress(conn, say, f"customs {year}: {rel}: checking and storing", size):
                 n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
                                        file_hash=digest, loaded_at=now)
@@ -260,7 +263,8 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
     say(f"customs {year}: {rel}: the quick checks found something; validating row by row")
     name = "customs_exact"
     try:
-        source = open_customs_source(conn, path, f"{name}__grid", exact=scan_failed)
+        source = open_customs_source(conn, path, f"{name}__grid", exact=scan_failed,
+                                     scratch=scratch)
         rejects = stage_customs(conn, source, folder_year=year, source_file=rel,
                                 file_hash=digest, table=name, loaded_at=now)
         if not _errors(rejects):

@@ -35,7 +35,7 @@ class CustomsSource:
 
 
 def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, *,
-                        exact: bool = False) -> CustomsSource:
+                        exact: bool = False, scratch: Path | None = None) -> CustomsSource:
     """Large CSVs and every Parquet file are scanned by DuckDB; small CSV and Excel files
     go through the exact text reader (line numbers, GB18030, NUL checks).
 
@@ -55,13 +55,13 @@ def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, 
             return CustomsSource(f"(select {cols}, cast(file_row_number + 1 as integer) "
                                  f"as source_row from {scan})", header)
         if suffix == ".csv" and path.stat().st_size > STREAM_BYTES:
-            text, lines = utf8_copy(path)
+            text, lines = utf8_copy(path, scratch=scratch)
             if not exact:
                 # DuckDB keeps the file's row order when it copies in parallel, so a row's
                 # position in this text copy is its line number minus 2 (header, 1-based)
                 # when every line is a row: no empty line, no quoted line break
                 conn.execute("set preserve_insertion_order = true")
-                copy = text_copy_path(path)
+                copy = text_copy_path(path, scratch)
                 conn.execute(f"copy (select * from read_csv({sql_path(text)}, header = true, "
                              "all_varchar = true, delim = ',', quote = '\"', "
                              f"null_padding = true)) to {sql_path(copy)} "
@@ -73,7 +73,7 @@ def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, 
                     return CustomsSource(f"(select * exclude (file_row_number), "
                                          f"cast(file_row_number + 2 as integer) as source_row "
                                          f"from {scan})", header)
-            numbered = numbered_csv_parquet(text)  # empty lines, quoted line breaks
+            numbered = numbered_csv_parquet(text, scratch)  # empty lines, quoted line breaks
             scan = f"read_parquet({sql_path(numbered)})"
             names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
             return CustomsSource(f"(select * from {scan})", [n for n in names if n != "source_row"])

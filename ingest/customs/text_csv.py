@@ -23,11 +23,14 @@ BLOCK = 1 << 22
 BATCH_ROWS = 500_000
 
 
-def _temp(path: Path, suffix: str) -> Path:
-    return Path(tempfile.gettempdir()) / f"medtrade-{os.getpid()}-{path.stem}{suffix}"
+def _temp(path: Path, suffix: str, scratch: Path | None = None) -> Path:
+    """Where a copy made for ``path`` goes: the load's scratch folder (in the data folder,
+    cleared by the next load if this one is killed), else the temp folder."""
+    return (scratch or Path(tempfile.gettempdir())) / f"medtrade-{os.getpid()}-{path.stem}{suffix}"
 
 
-def utf8_copy(path: Path, out: Path | None = None) -> tuple[Path, int]:
+def utf8_copy(path: Path, out: Path | None = None, scratch: Path | None = None
+              ) -> tuple[Path, int]:
     """(a UTF-8 file with the same text, its number of lines).
 
     The path itself when it is UTF-8; else a streamed UTF-8 copy of a GB18030 file (at
@@ -53,7 +56,7 @@ def utf8_copy(path: Path, out: Path | None = None) -> tuple[Path, int]:
                 lines += block.count(b"\n")
                 last = block[-1:]
         return path, lines + (last != b"\n")
-    out = out or _temp(path, ".utf8.csv")
+    out = out or _temp(path, ".utf8.csv", scratch)
     with open(path, encoding="gb18030", newline="") as src, open(out, "wb") as dst:
         for text in iter(lambda: src.read(BLOCK), ""):
             block = text.encode("utf-8")
@@ -63,13 +66,13 @@ def utf8_copy(path: Path, out: Path | None = None) -> tuple[Path, int]:
     return out, lines + (last != b"\n")
 
 
-def numbered_csv_parquet(path: Path) -> Path:
+def numbered_csv_parquet(path: Path, scratch: Path | None = None) -> Path:
     """A UTF-8 CSV as Parquet text columns plus ``source_row`` (the record's first line).
 
     Empty records are skipped; the first non-empty record is the header; short rows are
     padded with empty cells and long rows cut to the header's width, as the grid reader does.
     """
-    out = _temp(path, ".numbered.parquet")
+    out = _temp(path, ".numbered.parquet", scratch)
     writer = None
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -112,13 +115,6 @@ def _write(writer, header: list[str], batch: list[list[str]], lines: list[int]) 
                                             names=[*header, "source_row"]))
 
 
-def text_copy_path(path: Path) -> Path:
+def text_copy_path(path: Path, scratch: Path | None = None) -> Path:
     """Where the loader keeps a Parquet copy of a large CSV's text while it loads."""
-    return _temp(path, ".text.parquet")
-
-
-def remove_temp_copies(path: Path) -> None:
-    """Delete the temporary copies made for ``path`` (transcoded, numbered, text)."""
-    for suffix in (".utf8.csv", ".numbered.parquet", ".text.parquet"):
-        _temp(path, suffix).unlink(missing_ok=True)
-
+    return _temp(path, ".text.parquet", scratch)
