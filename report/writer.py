@@ -54,7 +54,8 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
         md.append(to_markdown(title, grid, note))
         htm.append(to_html(title, grid, note))
         tex.append(to_latex(title, grid, note))
-    pieces = {"study_tables.md": "\n".join(md), "study_tables.tex": "\n".join(tex)}
+    pieces = {"study_tables.md": "\n".join([*md, composites_markdown(conn)]),
+              "study_tables.tex": "\n".join(tex)}
     for name, text in pieces.items():
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
@@ -72,7 +73,8 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
             "table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;text-align:right}"
             ".note{font-size:12px;color:#555}</style></head><body><h1>medtrade: study tables</h1>"
-            + "<h2>Indices</h2><img src='indices_by_region.png' style='max-width:100%'>"
+            + "<h2>Indices</h2>" + _composites_html(conn)
+            + "<img src='indices_by_region.png' style='max-width:100%'>"
             "<img src='province_ranking.png'>"
             + "".join(htm) + "<h2>Figures</h2><img src='coefficient_plot.png'>"
             + ("<img src='mediation_diagram.png' style='max-width:100%'>" if diagram.exists()
@@ -81,6 +83,44 @@ def write_report(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
             + _flags_html(conn, folder, written) + run_facts_html(conn) + "</body></html>")
     (folder / "report.html").write_text(page, encoding="utf-8")
     return [*written, folder / "report.html"]
+
+
+def composite_notes(conn) -> tuple[pd.DataFrame, list[str]]:
+    """The composites and their conventions (marts.dim_composite), and a warning for each
+    entropy composite whose convention gives negative redundancies or weights outside
+    [0, 1] (marts.fct_index_weights)."""
+    methods = conn.execute("select composite, index_name, method, convention "
+                           "from marts.dim_composite order by composite").df()
+    odd = conn.execute("""
+        select composite, count(*) filter (where divergence < 0) as negative,
+               count(*) filter (where weight < 0 or weight > 1) as outside, count(*) as n
+        from marts.fct_index_weights group by composite
+        having count(*) filter (where divergence < 0 or weight < 0 or weight > 1) > 0
+        order by composite""").fetchall()
+    warnings = [f"Warning: the convention of {c} gives negative redundancies d = 1 - e for "
+                f"{neg} of {n} indicator weights"
+                + (f" and {out} weights outside [0, 1]" if out else "")
+                + "; the weights still sum to one, but the index no longer ranks indicators "
+                  "by their dispersion as the entropy method intends." for c, neg, out, n in odd]
+    return methods, warnings
+
+
+def composites_markdown(conn) -> str:
+    methods, warnings = composite_notes(conn)
+    lines = ["## Composite indices", "", "| composite | index | method | convention |",
+             "|---|---|---|---|"]
+    lines += [f"| {r.composite} | {r.index_name} | {r.method} | {r.convention} |"
+              for r in methods.itertuples()]
+    return "\n".join([*lines, "", *warnings, ""])
+
+
+def _composites_html(conn) -> str:
+    methods, warnings = composite_notes(conn)
+    rows = "".join(f"<tr><td>{r.composite}</td><td>{r.index_name}</td><td>{r.method}</td>"
+                   f"<td style='text-align:left'>{r.convention}</td></tr>"
+                   for r in methods.itertuples())
+    return ("<table><tr><th>composite</th><th>index</th><th>method</th><th>convention</th></tr>"
+            + rows + "</table>" + "".join(f"<p class='note'><b>{w}</b></p>" for w in warnings))
 
 
 def _flags_html(conn, folder: Path, written: list[Path]) -> str:

@@ -53,9 +53,27 @@ def expy(exports: pd.DataFrame, prody_values: pd.Series, *, exporter: str, produ
     return x.groupby([exporter, year])["term"].sum().rename("expy")
 
 
+# The conventions of published work (docs/methodology.md section 4, "Conventions"); the
+# first of each is the study's. The dbt models take the same names (seed index_methods).
+ENTROPY_OPTIONS = {"pool": ("all", "year", "province"), "k": ("n", "years", "provinces"),
+                   "zeros": ("zero", "shift_p", "shift_s")}
+PCA_OPTIONS = {"matrix": ("correlation", "covariance"),
+               "keep": ("eigenvalue_then_share", "eigenvalue", "share", "fixed"),
+               "score": ("weighted", "first"), "rescale": ("none", "minmax", "range")}
+DEFAULT_EPSILON = {"zero": 0.0, "shift_p": 1e-10, "shift_s": 0.0001}
+
+
+def check_option(kind: str, name: str, value: str, options: dict) -> str:
+    """``value`` if it is one of the choices of option ``name``; else a ValueError naming them."""
+    if value not in options[name]:
+        raise ValueError(f"{kind}: unknown {name} {value!r}; choose one of "
+                         f"{', '.join(options[name])}")
+    return value
+
+
 @dataclass(frozen=True)
 class EntropyResult:
-    weights: pd.DataFrame  # indicator, entropy, divergence, weight
+    weights: pd.DataFrame  # [group,] indicator, entropy, divergence, weight
     scores: pd.Series
 
 
@@ -70,23 +88,53 @@ def _standardise(df: pd.DataFrame, columns, negative) -> pd.DataFrame:
     return pd.DataFrame({c: (neg[c] if c in negative else pos[c]) for c in columns})
 
 
-def entropy_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] = ()
-                  ) -> EntropyResult:
-    """Entropy weight method over the pooled rows of ``df`` (docs/methodology.md section 4).
+def entropy_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] = (), *,
+                  pool: str = "all", k: str = "n", zeros: str = "zero",
+                  epsilon: float | None = None, scale: float = 1.0,
+                  province: str = "province_code", year: str = "year") -> EntropyResult:
+    """Entropy weight method (docs/methodology.md section 4), in any published convention.
 
-    x' range-standardised; p = x' / sum x'; e = -(1/ln n) sum p ln p with 0 ln 0 = 0;
-    d = 1 - e; w = d / sum d; score = sum_j w_j x'_j.
+    Within each pool group (``pool``: all rows; each ``year``; each ``province``): s =
+    min-max standardised (negative indicators reversed), ``zeros = "shift_s"`` adds
+    epsilon to s; p = s / sum s; e = -k sum p ln p with 0 ln 0 = 0, or ``zeros =
+    "shift_p"``: -k sum (p + epsilon) ln(p + epsilon); ``k``: "n" 1/ln(rows of the
+    group), "years" 1/ln(T_i) with T_i the rows of the row's province in ``df`` (the sum
+    still runs over the group), "provinces" 1/ln(N_t) with N_t the rows of the row's
+    year; d = 1 - e (may be negative); w = d / sum d; score = scale * sum_j w_j s_ij.
+    ``df`` needs the ``province`` and ``year`` columns only for the options that use them.
     """
-    std = _standardise(df, columns, set(negative))
-    n = len(std)
-    p = std / std.sum()
-    plogp = (p * np.log(p.where(p > 0, 1.0))).sum()
-    entropy = -plogp / np.log(n)
-    divergence = 1 - entropy
-    weight = divergence / divergence.sum()
-    weights = pd.DataFrame({"indicator": list(columns), "entropy": entropy.values,
-                            "divergence": divergence.values, "weight": weight.values})
-    return EntropyResult(weights, (std * weight).sum(axis=1).rename("score"))
+    check_option("entropy", "pool", pool, ENTROPY_OPTIONS)
+    check_option("entropy", "k", k, ENTROPY_OPTIONS)
+    check_option("entropy", "zeros", zeros, ENTROPY_OPTIONS)
+    eps = DEFAULT_EPSILON[zeros] if epsilon is None else float(epsilon)
+    groups = (pd.Series("all", index=df.index) if pool == "all"
+              else df[year if pool == "year" else province].astype(str))
+    if k == "years":
+        k_rows = 1 / np.log(df.groupby(province)[province].transform("size").astype(float))
+    elif k == "provinces":
+        k_rows = 1 / np.log(df.groupby(year)[year].transform("size").astype(float))
+    weights, scores = [], []
+    for group, rows in df.groupby(groups, sort=True):
+        std = _standardise(rows, columns, set(negative))
+        if zeros == "shift_s":
+            std = std + eps
+        p = std / std.sum()
+        plnp = ((p + eps) * np.log(p + eps) if zeros == "shift_p"
+                else p * np.log(p.where(p > 0, 1.0)))
+        if k == "n":
+            entropy = -plnp.sum() / np.log(len(std))
+        else:
+            entropy = -plnp.mul(k_rows.loc[rows.index], axis=0).sum()
+        divergence = 1 - entropy
+        weight = divergence / divergence.sum()
+        weights.append(pd.DataFrame({"group": group, "indicator": list(columns),
+                                     "entropy": entropy.values, "divergence": divergence.values,
+                                     "weight": weight.values}))
+        scores.append(scale * (std * weight).sum(axis=1))
+    table = pd.concat(weights, ignore_index=True)
+    if pool == "all":
+        table = table.drop(columns="group")
+    return EntropyResult(table, pd.concat(scores).loc[df.index].rename("score"))
 
 
 @dataclass(frozen=True)
@@ -96,6 +144,7 @@ class PcaResult:
     variance_shares: np.ndarray
     loadings: pd.DataFrame  # indicator x component (unit eigenvectors, oriented)
     n_kept: int
+    composite_weights: np.ndarray  # per component: its weight in the composite (0 if unused)
 
 
 def _orientation(vectors: np.ndarray) -> np.ndarray:
@@ -107,34 +156,77 @@ def _orientation(vectors: np.ndarray) -> np.ndarray:
     return np.where(tie, np.sign(lead), np.sign(sums)) * 1.0
 
 
-def pca_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] = (),
-              *, threshold: float = 0.85) -> PcaResult:
-    """PCA composite (docs/methodology.md section 4).
+def _kept(values: np.ndarray, shares: np.ndarray, keep: str, keep_value: float | None) -> int:
+    if keep == "fixed":
+        if keep_value is None or not 1 <= int(keep_value) <= len(values):
+            raise ValueError(f"pca: keep fixed needs 1 to {len(values)} components, "
+                             f"not {keep_value!r}")
+        return int(keep_value)
+    if keep == "eigenvalue":
+        return max(int((values > (1.0 if keep_value is None else keep_value)).sum()), 1)
+    threshold = 0.85 if keep_value is None else keep_value
+    n_kept = 1 if keep == "share" else max(int((values > 1).sum()), 1)
+    while shares[:n_kept].sum() < threshold - 1e-12 and n_kept < len(values):
+        n_kept += 1
+    return n_kept
 
-    z-score each indicator (negatives times -1); eigen-decompose the correlation matrix;
-    keep components with eigenvalue > 1, then add more in order until the cumulative
-    variance share reaches ``threshold``; orient each eigenvector so its elements sum
-    to a positive number; composite = sum_kept (l_k / sum_kept l) * F_k, F_k = u_k' z.
+
+def pca_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] = (),
+              *, threshold: float = 0.85, matrix: str = "correlation",
+              keep: str = "eigenvalue_then_share", keep_value: float | None = None,
+              score: str = "weighted", rescale: str = "none",
+              rescale_range: tuple[float, float] | None = None) -> PcaResult:
+    """PCA composite (docs/methodology.md section 4), in any published convention.
+
+    Negative indicators times -1; ``matrix = "correlation"``: z-scores and their
+    correlation matrix (default), ``"covariance"``: centred values and their covariance
+    matrix; components oriented so each eigenvector's elements sum to a positive number;
+    ``keep``: eigenvalues > 1 then more until the cumulative share reaches ``keep_value``
+    (default 0.85, or ``threshold``), ``"eigenvalue"`` eigenvalues > keep_value (default
+    1), ``"share"`` the fewest components reaching the share, ``"fixed"`` keep_value
+    components; ``score``: sum of kept F_k weighted by l_k / sum kept l (default), or
+    F_1; ``rescale``: none, ``"minmax"`` to [0, 1], ``"range"`` to ``rescale_range``.
     """
+    check_option("pca", "matrix", matrix, PCA_OPTIONS)
+    check_option("pca", "keep", keep, PCA_OPTIONS)
+    check_option("pca", "score", score, PCA_OPTIONS)
+    check_option("pca", "rescale", rescale, PCA_OPTIONS)
     x = df[list(columns)].astype(float).copy()
     for c in negative:
         x[c] = -x[c]
     if (x.std(ddof=1) == 0).any():
         raise ValueError(f"indicator(s) constant over the pool: {list(x.columns[x.std() == 0])}")
-    z = (x - x.mean()) / x.std(ddof=1)
-    corr = np.corrcoef(z.to_numpy(), rowvar=False)
-    values, vectors = np.linalg.eigh(corr)
+    centred = x - x.mean()
+    z = centred / x.std(ddof=1) if matrix == "correlation" else centred
+    values, vectors = np.linalg.eigh(np.corrcoef(z.to_numpy(), rowvar=False)
+                                     if matrix == "correlation"
+                                     else np.cov(z.to_numpy(), rowvar=False, ddof=1))
     order = np.argsort(values)[::-1]
     values, vectors = values[order], vectors[:, order]
     vectors = vectors * _orientation(vectors)
     shares = values / values.sum()
-    n_kept = max(int((values > 1).sum()), 1)
-    while shares[:n_kept].sum() < threshold - 1e-12 and n_kept < len(values):
-        n_kept += 1
+    n_kept = _kept(values, shares, keep, threshold if keep_value is None and keep in (
+        "eigenvalue_then_share", "share") else keep_value)
     components = z.to_numpy() @ vectors[:, :n_kept]
-    kept = values[:n_kept]
-    score = components @ (kept / kept.sum())
+    weights = np.zeros(len(values))
+    if score == "first":
+        weights[0] = 1.0
+        composite = components[:, 0]
+    else:
+        kept = values[:n_kept]
+        weights[:n_kept] = kept / kept.sum()
+        composite = components @ weights[:n_kept]
+    if rescale != "none":
+        low, high = (0.0, 1.0) if rescale == "minmax" else _range(rescale_range)
+        composite = low + (high - low) * (composite - composite.min()) / (
+            composite.max() - composite.min())
     loadings = pd.DataFrame(vectors, index=list(columns),
                             columns=[f"pc{k + 1}" for k in range(len(values))])
-    return PcaResult(pd.Series(score, index=df.index, name="score"), values, shares,
-                     loadings, n_kept)
+    return PcaResult(pd.Series(composite, index=df.index, name="score"), values, shares,
+                     loadings, n_kept, weights)
+
+
+def _range(bounds) -> tuple[float, float]:
+    if bounds is None or len(bounds) != 2 or not bounds[0] < bounds[1]:
+        raise ValueError(f"pca: rescale range needs (low, high) with low < high, not {bounds!r}")
+    return float(bounds[0]), float(bounds[1])

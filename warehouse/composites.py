@@ -19,7 +19,8 @@ from warehouse.transaction import transaction
 COMPOSITE_TABLES = {"pca_scores": "scores", "pca_components": "components",
                     "pca_loadings": "loadings"}
 PCA_INPUTS = (("intermediate", "int_indicator_values"), ("intermediate", "int_panel_years"),
-              ("staging", "stg_reference__indicator_catalogue"))
+              ("staging", "stg_reference__indicator_catalogue"),
+              ("staging", "stg_reference__index_methods"))
 
 
 def read_pca_inputs(conn: duckdb.DuckDBPyConnection) -> list[pd.DataFrame]:

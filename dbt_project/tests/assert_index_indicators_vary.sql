@@ -1,5 +1,6 @@
--- An indicator constant over the pool cannot be range-standardised (entropy method).
-select indicator_code, min_value, max_value
+-- An indicator constant within an entropy composite's pool group cannot be
+-- range-standardised (within each province, an indicator that never changes fails).
+select composite, pool_group, indicator_code, min_value, max_value
 from {{ ref('int_entropy_standardised') }}
-group by indicator_code, min_value, max_value
+group by composite, pool_group, indicator_code, min_value, max_value
 having max_value = min_value

@@ -15,11 +15,14 @@ from warehouse.spark import spark_missing
 
 pytestmark = pytest.mark.e2e
 
-# The tables issue 8 names, compared value by value (numbers to 1e-9).
+# The tables issue 8 names and the composites of issue 24, compared value by value
+# (numbers to 1e-9).
 MARTS = {
     "fct_export_structure": ["province_code", "year"],
     "fct_indicator_values": ["province_code", "year", "indicator"],
-    "fct_index_weights": ["indicator"],
+    "fct_index_weights": ["composite", "pool_group", "indicator"],
+    "fct_composite_scores": ["composite", "province_code", "year"],
+    "dim_composite": ["composite"],
     "fct_province_year_panel": ["province_code", "year"],
 }
 

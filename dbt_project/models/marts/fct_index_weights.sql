@@ -1,5 +1,8 @@
+-- Entropy weights of every entropy composite and pool group (docs/methodology.md section 4).
 select
-    'digital_economy' as index_name,
+    weights.composite,
+    weights.index_name,
+    weights.pool_group,
     weights.indicator_code as indicator,
     catalogue.dimension,
     catalogue.sub_dimension,

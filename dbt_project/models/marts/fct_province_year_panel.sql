@@ -5,13 +5,14 @@ with grid as (
     inner join {{ ref('int_panel_years') }} as years on years.in_panel
 ),
 
-pca as (
+composites as (
     select
         province_code,
         year,
         max(case when composite = 'revl' then score end) as revl,
+        max(case when composite = 'digde' then score end) as digde,
         max(case when composite = 'digde_new' then score end) as digde_new
-    from {{ ref('stg_composites__pca_scores') }}
+    from {{ ref('int_composite_scores') }}
     group by province_code, year
 ),
 
@@ -20,7 +21,7 @@ imputed as (
     from {{ ref('int_indicator_values') }} as indicator_values
     inner join {{ ref('stg_reference__indicator_catalogue') }} as catalogue
         on catalogue.indicator_code = indicator_values.indicator_code
-        and catalogue.index_name in ('digital_economy', 'resilience')
+        and catalogue.index_name in (select index_name from {{ ref('stg_reference__index_methods') }})
     where indicator_values.is_imputed
     group by indicator_values.province_code, indicator_values.year
 ),
@@ -33,9 +34,9 @@ final as (
         grid.province_name_en,
         grid.region3,
         grid.region4,
-        cast(pca.revl as double) as revl,
-        cast(digde.digde as double) as digde,
-        cast(pca.digde_new as double) as digde_new,
+        cast(composites.revl as double) as revl,
+        cast(composites.digde as double) as digde,
+        cast(composites.digde_new as double) as digde_new,
         controls.ftrd,
         structure.expt,
         structure.dexp,
@@ -56,9 +57,8 @@ final as (
         grid.year >= coalesce(grid.first_pilot_year, 9999) as has_pilot_zone,
         cast(coalesce(imputed.n_imputed_indicators, 0) as integer) as n_imputed_indicators
     from grid
-    left join pca on pca.province_code = grid.province_code and pca.year = grid.year
-    left join {{ ref('int_digde_scores') }} as digde
-        on digde.province_code = grid.province_code and digde.year = grid.year
+    left join composites
+        on composites.province_code = grid.province_code and composites.year = grid.year
     left join {{ ref('int_controls') }} as controls
         on controls.province_code = grid.province_code and controls.year = grid.year
     left join {{ ref('int_export_structure') }} as structure
