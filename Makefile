@@ -13,8 +13,10 @@ export UV_COMPILE_BYTECODE := 1
 SPARK_MARKER := .venv/.medtrade-spark
 SPARK_EXTRA = $(if $(wildcard $(SPARK_MARKER)),--extra spark,)
 ENGINE ?=
+SPARK_THRIFT ?=
+DATA_DIR ?=
 
-.PHONY: setup setup-spark manifest run test ui bench clean
+.PHONY: setup setup-spark spark-cluster spark-cluster-stop manifest run test ui bench clean
 
 setup:  ## create .venv from the lock file (uv.lock)
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -30,6 +32,15 @@ setup-spark:  ## the Spark engine: Java 17 from Debian, then pyspark and dbt-spa
 	$(UV) sync --frozen --extra dev --extra spark
 	@touch $(SPARK_MARKER)
 
+# A Spark standalone cluster (master, worker, Thrift server) from the pyspark package, on
+# loopback, with its warehouse and metastore in the data folder (DATA_DIR, default ./data);
+# then: make run ENGINE=spark SPARK_THRIFT=127.0.0.1:10000. docs/spark.md.
+spark-cluster: setup-spark  ## start the local Spark cluster and its Thrift server; wait until it answers
+	$(UV) run --frozen --no-sync medtrade spark-cluster start $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
+
+spark-cluster-stop:  ## stop every JVM the cluster started (by PID)
+	$(UV) run --frozen --no-sync medtrade spark-cluster stop $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
+
 # dbt parse only when the manifest is missing or older than a project file: one decision,
 # orchestration/project.py (also taken by `medtrade run` and `medtrade ui`).
 manifest: setup  ## dbt parse -> dbt_project/target/manifest.json (read by Dagster)
@@ -39,7 +50,7 @@ manifest: setup  ## dbt parse -> dbt_project/target/manifest.json (read by Dagst
 # every installed file
 run: manifest  ## write the synthetic default data if no data are present, run everything, publish
 	$(UV) run --frozen --no-sync medtrade demo-data --if-missing
-	$(UV) run --frozen --no-sync medtrade run $(if $(ENGINE),--engine $(ENGINE),)
+	$(UV) run --frozen --no-sync medtrade run $(if $(ENGINE),--engine $(ENGINE),) $(if $(SPARK_THRIFT),--spark-thrift $(SPARK_THRIFT),)
 
 test: manifest  ## the test suite (what CI runs)
 	$(UV) run --frozen pytest

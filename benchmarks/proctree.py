@@ -41,8 +41,10 @@ def tree_rss_mb(root: int) -> float:
 
 
 def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
-            interval: float = 0.1) -> tuple[int, float, float, str]:
-    """(exit code, wall seconds, peak tree RSS in MB, combined output)."""
+            interval: float = 0.1, also=None) -> tuple[int, float, float, str]:
+    """(exit code, wall seconds, peak tree RSS in MB, combined output). ``also``: a function
+    returning more process ids whose trees count too (a Spark cluster's JVMs, which are not
+    the command's children)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
@@ -50,7 +52,8 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
 
     def sample():
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            extra = also() if also else []
+            peak[0] = max(peak[0], tree_rss_mb(proc.pid) + sum(tree_rss_mb(p) for p in extra))
             time.sleep(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from warehouse.faults import machine_fault
 from warehouse.paths import DataPaths
 from warehouse.settings import (DATA_DIR_ENV, DEFAULT_MEMORY_LIMIT, ENGINE_ENV, ENGINES,
-                                MEMORY_LIMIT_ENV, REPO_ROOT, Settings)
+                                MEMORY_LIMIT_ENV, REPO_ROOT, SPARK_THRIFT_ENV, Settings)
 
 INSTANCE_SETTINGS = REPO_ROOT / "dagster.yaml"
 
@@ -30,7 +30,8 @@ def parse_years(text: str) -> list[int]:
 
 def _settings(args) -> Settings:
     return Settings.from_env(args.data_dir, getattr(args, "engine", None),
-                             getattr(args, "memory_limit", None))
+                             getattr(args, "memory_limit", None),
+                             getattr(args, "spark_thrift", None))
 
 
 def dagster_home(paths: DataPaths) -> Path:
@@ -70,6 +71,44 @@ def cmd_demo_data(args) -> int:
     return 0
 
 
+def _answers(address: str) -> bool:
+    import socket
+    host, _, port = address.rpartition(":")
+    with socket.socket() as sock:
+        sock.settimeout(2)
+        return sock.connect_ex((host, int(port))) == 0
+
+
+def cmd_spark_cluster(args) -> int:
+    """A Spark standalone cluster and Thrift server for this data folder (loopback only)."""
+    from warehouse import spark_cluster
+    from warehouse.spark import spark_missing
+    paths = _settings(args).paths
+    if args.action == "stop":
+        spark_cluster.stop(paths)
+        return 0
+    if args.action == "status":
+        cluster = spark_cluster.running(paths)
+        print(f"running: Thrift server {cluster.thrift}, pids {cluster.pids}" if cluster
+              else f"no Spark cluster runs for {paths.root}")
+        return 0 if cluster else 1
+    if why := spark_missing():
+        print(f"cannot start a Spark cluster: {why}", file=sys.stderr)
+        return 2
+    spec = spark_cluster.ClusterSpec(master_port=args.master_port, thrift_port=args.thrift_port,
+                                     workers=args.workers, worker_cores=args.worker_cores,
+                                     worker_memory=args.worker_memory)
+    try:
+        cluster = spark_cluster.start(paths.ensure(), spec)
+    except spark_cluster.ClusterError as exc:
+        print(f"the Spark cluster did not start: {exc}", file=sys.stderr)
+        return 1
+    print(f"run the pipeline on it: medtrade run --engine spark --spark-thrift {cluster.thrift}"
+          f" --data-dir {paths.root}\nstop it: medtrade spark-cluster stop --data-dir "
+          f"{paths.root}")
+    return 0
+
+
 def cmd_run(args) -> int:
     settings = _settings(args)
     paths = settings.paths.ensure()
@@ -81,11 +120,18 @@ def cmd_run(args) -> int:
     if settings.engine == "spark" and (why := spark_missing()):
         print(f"the spark engine is not available: {why}", file=sys.stderr)
         return 2
+    if settings.spark_thrift and not _answers(settings.spark_thrift):
+        print(f"no Spark Thrift server answers at {settings.spark_thrift}: start one with "
+              f"`medtrade spark-cluster start --data-dir {paths.root}` (make spark-cluster)",
+              file=sys.stderr)
+        return 2
     years = parse_years(args.years) if getattr(args, "years", None) else None
     log_file = paths.logs / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     print(f"medtrade: {'loading customs ' + args.years + ' and rebuilding' if years else 'running the pipeline'}"
-          f" on {paths.landing} ({settings.engine} engine)\n  full log: {log_file}", flush=True)
+          f" on {paths.landing} ({settings.engine} engine"
+          + (f", Thrift server {settings.spark_thrift}" if settings.spark_thrift else "")
+          + f")\n  full log: {log_file}", flush=True)
     from warehouse.lock import DataFolderBusy, data_folder_lock
     try:
         with data_folder_lock(paths.root, wait=args.wait, say=lambda m: print(m, flush=True)):
@@ -169,6 +215,7 @@ def cmd_ui(args) -> int:
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home(paths)),
            DATA_DIR_ENV: str(settings.data_dir), ENGINE_ENV: settings.engine,
            MEMORY_LIMIT_ENV: settings.memory_limit,
+           **({SPARK_THRIFT_ENV: settings.spark_thrift} if settings.spark_thrift else {}),
            "PYTHONWARNINGS": "ignore"}  # library notices (e.g. `dagster dev` vs `dg dev`)
     dagster = str(Path(sys.executable).with_name("dagster"))
     print(f"Dagster UI for {paths.root} on http://{args.host}:{args.port}", flush=True)
@@ -231,6 +278,10 @@ def cmd_sql(args) -> int:
 def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES, default=None,
                         help=f"dbt engine (default: ${ENGINE_ENV} or duckdb)")
+    parser.add_argument("--spark-thrift", default=None, metavar="HOST:PORT",
+                        help="engine spark: run dbt through this Spark Thrift server (make "
+                             "spark-cluster) instead of a local session "
+                             "(default: $MEDTRADE_SPARK_THRIFT)")
     parser.add_argument("--verbose", action="store_true",
                         help="print Dagster's full log (always written to the run's log file)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -270,6 +321,16 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+    cluster = sub.add_parser("spark-cluster", parents=[common],
+                             help="start, stop or show a local Spark standalone cluster with a "
+                                  "Thrift server for this data folder")
+    cluster.add_argument("action", choices=["start", "stop", "status"])
+    cluster.add_argument("--master-port", type=int, default=7077)
+    cluster.add_argument("--thrift-port", type=int, default=10000)
+    cluster.add_argument("--workers", type=int, default=1)
+    cluster.add_argument("--worker-cores", type=int, default=2)
+    cluster.add_argument("--worker-memory", default="2g")
+    cluster.set_defaults(func=cmd_spark_cluster)
     sql = sub.add_parser("sql", parents=[common], help="query the published warehouse read-only")
     sql.add_argument("query", nargs="?", help="SQL; omit for an interactive shell")
     sql.add_argument("--format", choices=["table", "csv"], default="table")

@@ -41,8 +41,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=[annual_load],
         loggers=LOGGERS,
         resources={"warehouse": Warehouse.from_settings(settings),
-                   # the dbt target is the engine (profiles.yml has one output per engine)
-                   "dbt": MedtradeDbtCli(project_dir=project, target=settings.engine,
+                   # profiles.yml has one output per engine (and Spark's thrift method)
+                   "dbt": MedtradeDbtCli(project_dir=project, target=settings.dbt_target,
                                          dbt_executable=DBT_EXECUTABLE, env=settings.dbt_env(),
                                          work_dir=str(settings.paths.dbt_work))},
         # DuckDB has one writer: steps run sequentially in one process.
@@ -52,6 +52,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    """For `dagster dev`: settings from MEDTRADE_DATA_DIR, MEDTRADE_ENGINE and
-    MEDTRADE_DUCKDB_MEMORY_LIMIT (set by `medtrade ui`)."""
+    """For `dagster dev`: settings from MEDTRADE_DATA_DIR, MEDTRADE_ENGINE,
+    MEDTRADE_DUCKDB_MEMORY_LIMIT and MEDTRADE_SPARK_THRIFT (set by `medtrade ui`)."""
     return build_definitions(Settings.from_env())

@@ -25,6 +25,7 @@ class Warehouse(dg.ConfigurableResource):
     engine: str = "duckdb"  # the dbt engine: duckdb or spark (warehouse.settings)
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     dbt_project_dir: str = str(DBT_PROJECT_DIR)
+    spark_thrift: str | None = None  # engine spark: HOST:PORT of a Thrift server, else session
     _run_lock: ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
@@ -51,11 +52,13 @@ class Warehouse(dg.ConfigurableResource):
     def from_settings(cls, settings: Settings) -> "Warehouse":
         return cls(data_dir=str(settings.data_dir), engine=settings.engine,
                    memory_limit=settings.memory_limit,
-                   dbt_project_dir=str(settings.dbt_project_dir))
+                   dbt_project_dir=str(settings.dbt_project_dir),
+                   spark_thrift=settings.spark_thrift)
 
     @property
     def settings(self) -> Settings:
-        return Settings(self.data_dir, self.engine, self.memory_limit, self.dbt_project_dir)
+        return Settings(self.data_dir, self.engine, self.memory_limit, self.dbt_project_dir,
+                        self.spark_thrift)
 
     @property
     def paths(self) -> DataPaths:

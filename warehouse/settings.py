@@ -25,6 +25,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DATA_DIR_ENV = "MEDTRADE_DATA_DIR"
 ENGINE_ENV = "MEDTRADE_ENGINE"
 MEMORY_LIMIT_ENV = "MEDTRADE_DUCKDB_MEMORY_LIMIT"
+SPARK_THRIFT_ENV = "MEDTRADE_SPARK_THRIFT"
 ENGINES = ("duckdb", "spark")
 # DEFAULT_MEMORY_LIMIT (warehouse.connection): DuckDB's memory cap for every connection and
 # dbt; memory is bounded by this setting, not by the size of the data.
@@ -37,6 +38,17 @@ def check_memory_limit(limit: str) -> str:
         raise ValueError(f"memory limit {limit!r} is not a size: write it as DuckDB does, "
                          "e.g. 1GB, 512MB or 2GiB")
     return text
+
+
+def check_thrift(address: str | None) -> str | None:
+    """HOST:PORT of a Spark Thrift server, or None (the local session method)."""
+    if not address:
+        return None
+    host, _, port = str(address).strip().rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"Spark Thrift server {address!r}: write it as HOST:PORT, "
+                         "e.g. 127.0.0.1:10000")
+    return f"{host}:{port}"
 
 
 def check_engine(engine: str) -> str:
@@ -54,6 +66,9 @@ class Settings:
     # the dbt project (models, seeds: the indicator catalogue); a copy with its own index
     # system can stand in for the repository's (tests/orchestration/test_index_system.py)
     dbt_project_dir: Path = DBT_PROJECT_DIR
+    # engine spark: HOST:PORT of a Spark Thrift server (`make spark-cluster`), else None for
+    # the local session method inside dbt's process
+    spark_thrift: str | None = None
     paths: DataPaths = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -61,17 +76,29 @@ class Settings:
         object.__setattr__(self, "dbt_project_dir", Path(self.dbt_project_dir).resolve())
         object.__setattr__(self, "engine", check_engine(self.engine))
         object.__setattr__(self, "memory_limit", check_memory_limit(self.memory_limit))
+        object.__setattr__(self, "spark_thrift", check_thrift(self.spark_thrift))
+        if self.spark_thrift and self.engine != "spark":
+            raise ValueError("a Spark Thrift server is used by the spark engine only: "
+                             "add --engine spark")
         object.__setattr__(self, "paths", DataPaths(self.data_dir))
 
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike | None = None, engine: str | None = None,
-                 memory_limit: str | None = None) -> "Settings":
+                 memory_limit: str | None = None, spark_thrift: str | None = None
+                 ) -> "Settings":
         """Arguments first, then MEDTRADE_DATA_DIR / MEDTRADE_ENGINE /
-        MEDTRADE_DUCKDB_MEMORY_LIMIT, then the defaults (./data, duckdb, 1GB)."""
+        MEDTRADE_DUCKDB_MEMORY_LIMIT / MEDTRADE_SPARK_THRIFT, then the defaults (./data,
+        duckdb, 1GB, the session method)."""
         env = os.environ
         return cls(Path(data_dir or env.get(DATA_DIR_ENV) or "data"),
                    engine or env.get(ENGINE_ENV) or "duckdb",
-                   memory_limit or env.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT)
+                   memory_limit or env.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT,
+                   spark_thrift=spark_thrift or env.get(SPARK_THRIFT_ENV) or None)
+
+    @property
+    def dbt_target(self) -> str:
+        """The output of profiles.yml: duckdb, spark (session) or spark_thrift."""
+        return "spark_thrift" if self.spark_thrift else self.engine
 
     def connect(self, database: Path | None = None, *, read_only: bool = False):
         """A DuckDB connection with this run's memory cap (warehouse.connection), closed when
@@ -87,4 +114,7 @@ class Settings:
         if self.engine == "spark":
             env.update({"MEDTRADE_SPARK_DIR": str(paths.spark_dir),
                         "SPARK_CONF_DIR": str(SPARK_CONF_DIR)})
+        if self.spark_thrift:
+            host, _, port = self.spark_thrift.rpartition(":")
+            env.update({"MEDTRADE_SPARK_HOST": host, "MEDTRADE_SPARK_PORT": port})
         return env

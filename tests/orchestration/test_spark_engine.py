@@ -5,41 +5,14 @@ import shutil
 import subprocess
 import sys
 
-import numpy as np
-import pandas as pd
 import pytest
 
+from tests.orchestration.helpers import MARTS, assert_frames_equal, assert_same_warehouse
 from warehouse.connection import connect
 from warehouse.paths import DataPaths
 from warehouse.spark import spark_missing
 
 pytestmark = pytest.mark.e2e
-
-# The tables issue 8 names and the composites of issue 24, compared value by value
-# (numbers to 1e-9).
-MARTS = {
-    "fct_export_structure": ["province_code", "year"],
-    "fct_indicator_values": ["province_code", "year", "indicator"],
-    "fct_index_weights": ["composite", "pool_group", "indicator"],
-    "fct_composite_scores": ["composite", "province_code", "year"],
-    "dim_composite": ["composite"],
-    "fct_province_year_panel": ["province_code", "year"],
-}
-
-
-def assert_frames_equal(a: pd.DataFrame, b: pd.DataFrame, keys, rtol=1e-9, atol=1e-9, what=""):
-    assert list(a.columns) == list(b.columns), what
-    assert len(a) == len(b), what
-    a = a.sort_values(keys, ignore_index=True)
-    b = b.sort_values(keys, ignore_index=True)
-    for column in a.columns:
-        x, y = a[column], b[column]
-        if pd.api.types.is_float_dtype(x) or pd.api.types.is_float_dtype(y):
-            same = np.isclose(x.astype(float), y.astype(float), rtol=rtol, atol=atol,
-                              equal_nan=True)
-        else:
-            same = (x.isna() & y.isna()) | (x.astype(str) == y.astype(str))
-        assert same.all(), f"{what}.{column}: {int((~same).sum())} rows differ"
 
 
 @pytest.fixture(scope="module")
@@ -79,20 +52,4 @@ def test_spark_marts_equal_the_duckdb_build(published, spark_run, table):
 
 
 def test_spark_run_publishes_the_same_tables_and_results(published, spark_run):
-    listing = ("select table_schema, table_name from information_schema.tables "
-               "where table_schema not in ('information_schema', 'pg_catalog') order by 1, 2")
-    assert published.execute(listing).fetchall() == spark_run[1].execute(listing).fetchall()
-    for schema in ("marts", "intermediate"):
-        for (table,) in published.execute("select table_name from information_schema.tables "
-                                          "where table_schema = ? and table_type = 'BASE TABLE'",
-                                          [schema]).fetchall():
-            sql = f'select * from {schema}."{table}"'
-            a, b = published.execute(sql).df(), spark_run[1].execute(sql).df()
-            assert_frames_equal(a, b, list(a.columns), what=f"{schema}.{table}")
-    # The study's tables: two-step GMM amplifies last-bit differences of the inputs, so the
-    # estimates are compared to 1e-6; the bootstrap draws are the same on both engines.
-    for table, keys in (("estimates", ["table_id", "model_id", "term"]),
-                        ("model_stats", ["table_id", "model_id", "stat"])):
-        sql = f"select * from results.{table}"
-        a, b = published.execute(sql).df(), spark_run[1].execute(sql).df()
-        assert_frames_equal(a, b, keys, rtol=1e-6, atol=1e-8, what=f"results.{table}")
+    assert_same_warehouse(published, spark_run[1])
