@@ -100,8 +100,9 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
         customs_lake.remove_unlisted(root, customs_lake.listed_files(conn), [year])
         raise IngestError(rejects)
 
+    counts: dict[str, int] = {}
+
     def insert() -> dict[str, int]:  # rows per landing file, one query per lake file
-        counts: dict[str, int] = {}
         for target in sorted(set(stored.values())):
             counts.update(conn.execute(f"select source_file, count(*) from read_parquet("
                                        f"{customs_lake.sql_path(target)}) group by 1").fetchall())
@@ -112,6 +113,9 @@ def load_customs_year(conn, paths: DataPaths, year: int, *, force: bool = False,
                                      target.stat().st_size) for rel, target in stored.items()},
                        after=lambda: customs_lake.refresh_view(conn, paths.lake))
     customs_lake.remove_unlisted(root, customs_lake.listed_files(conn), [year])
+    for rel, target in sorted(stored.items()):  # the log keeps a line per landing file
+        note(f"customs {year}: {rel}: {counts.get(rel, 0)} export rows, in lake file "
+             f"{target.name}")
     say(f"customs {year}: {result.rows} rows of {len(files)} file(s) loaded"
         + (f" ({len(lake_files)} lake files)" if len(lake_files) > 1 else ""))
     return result

@@ -37,8 +37,8 @@ def test_small_files_share_one_lake_file_and_keep_their_lines(env):
     # a GB18030 piece goes with the others (it is read as UTF-8 text first)
     pieces(paths, {"a.csv": HEADER + body(3), "b.csv": HEADER + body(2, 3),
                    "sub/c_gbk.csv": HEADER + body(4, 5)})
-    seen = []
-    result = load_customs_year(conn, paths, 2015, progress=seen.append)
+    seen, detail = [], []
+    result = load_customs_year(conn, paths, 2015, progress=seen.append, detail=detail.append)
     assert result.rows == 9
     lake = stored(conn)
     assert len(set(lake.values())) == 1 and next(iter(lake.values())).split("/")[1].startswith("batch-")
@@ -48,6 +48,10 @@ def test_small_files_share_one_lake_file_and_keep_their_lines(env):
         + [("customs/2015/b.csv", f"P{3 + i}", i + 2) for i in range(2)]
         + [("customs/2015/sub/c_gbk.csv", f"P{5 + i}", i + 2) for i in range(4)])
     assert any("3 files read together, 9 rows" in line for line in seen)
+    # the console gets the year's summary; the log a line per landing file
+    assert not any("b.csv" in line for line in seen)
+    assert [line.split(": ")[1] for line in detail if "export rows, in lake file batch-" in line] \
+        == ["customs/2015/a.csv", "customs/2015/b.csv", "customs/2015/sub/c_gbk.csv"]
     counts = dict(conn.execute("select source_file, row_count from raw.loaded_files").fetchall())
     assert counts == {"customs/2015/a.csv": 3, "customs/2015/b.csv": 2,
                       "customs/2015/sub/c_gbk.csv": 4}
