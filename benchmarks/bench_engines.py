@@ -47,10 +47,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=10_000_000, help="0: the default data only")
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "medtrade-engines")
+    ap.add_argument("--engines", default="duckdb,spark,spark-cluster")
     a = ap.parse_args()
     print(f"machine: {machine()}")
-    engines = ["duckdb"] + ([] if spark_missing() else ["spark", "spark-cluster"])
-    if len(engines) == 1:
+    engines = [e for e in a.engines.split(",") if e == "duckdb" or not spark_missing()]
+    if spark_missing():
         print(f"spark: not measured ({spark_missing()})")
     shutil.rmtree(a.dir, ignore_errors=True)
     landing = a.dir / "default"
@@ -70,7 +71,7 @@ def main() -> None:
                 print(f"cluster start (master, worker, Thrift server answering): "
                       f"{time.perf_counter() - start:.1f} s", flush=True)
                 args += ["--spark-thrift", cluster.thrift]
-                also = lambda c=cluster: spark_cluster.jvm_pids(c)  # noqa: E731
+                also = lambda c=cluster: list(c.pids.values())  # noqa: E731 (trees: +executors)
             wall, peak = medtrade(data, "run", *args, also=also)
             print(f"whole pipeline on the default data, {engine}: {wall:.1f} s, peak RSS "
                   f"{peak:.0f} MB (command tree{', cluster JVMs' if also else ''})", flush=True)

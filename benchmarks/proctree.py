@@ -3,48 +3,20 @@ whole process tree (the command, dbt and every other child or grandchild), sampl
 /proc, since wait4's max RSS counts one process and not the children it waits for."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import threading
 import time
 from pathlib import Path
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of root and all its descendants, in MB."""
-    tree, todo, total = _children(), [root], 0
-    while todo:
-        pid = todo.pop()
-        todo += tree.get(pid, [])
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        except OSError:
-            pass
-    return total / 1e6
+from warehouse.processes import tree_rss_mb
 
 
 def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
             interval: float = 0.1, also=None) -> tuple[int, float, float, str]:
     """(exit code, wall seconds, peak tree RSS in MB, combined output). ``also``: a function
-    returning more process ids whose trees count too (a Spark cluster's JVMs, which are not
-    the command's children)."""
+    returning more root process ids whose trees count too (a Spark cluster's JVMs, which
+    are not the command's children; their children, e.g. executors, are counted once)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)

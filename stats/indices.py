@@ -172,7 +172,7 @@ def _kept(values: np.ndarray, shares: np.ndarray, keep: str, keep_value: float |
 
 
 def pca_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] = (),
-              *, threshold: float = 0.85, matrix: str = "correlation",
+              *, matrix: str = "correlation",
               keep: str = "eigenvalue_then_share", keep_value: float | None = None,
               score: str = "weighted", rescale: str = "none",
               rescale_range: tuple[float, float] | None = None) -> PcaResult:
@@ -182,7 +182,7 @@ def pca_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] 
     correlation matrix (default), ``"covariance"``: centred values and their covariance
     matrix; components oriented so each eigenvector's elements sum to a positive number;
     ``keep``: eigenvalues > 1 then more until the cumulative share reaches ``keep_value``
-    (default 0.85, or ``threshold``), ``"eigenvalue"`` eigenvalues > keep_value (default
+    (default 0.85), ``"eigenvalue"`` eigenvalues > keep_value (default
     1), ``"share"`` the fewest components reaching the share, ``"fixed"`` keep_value
     components; ``score``: sum of kept F_k weighted by l_k / sum kept l (default), or
     F_1; ``rescale``: none, ``"minmax"`` to [0, 1], ``"range"`` to ``rescale_range``.
@@ -205,8 +205,7 @@ def pca_index(df: pd.DataFrame, columns: Sequence[str], negative: Sequence[str] 
     values, vectors = values[order], vectors[:, order]
     vectors = vectors * _orientation(vectors)
     shares = values / values.sum()
-    n_kept = _kept(values, shares, keep, threshold if keep_value is None and keep in (
-        "eigenvalue_then_share", "share") else keep_value)
+    n_kept = _kept(values, shares, keep, keep_value)
     components = z.to_numpy() @ vectors[:, :n_kept]
     weights = np.zeros(len(values))
     if score == "first":

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from warehouse.paths import DataPaths
+from warehouse.processes import alive, children, descendants
 
 HOST = "127.0.0.1"
 STATE = "cluster.json"
@@ -105,20 +106,12 @@ def _wait(what: str, ready, pid: int, paths: DataPaths, role: str, timeout: floa
     while time.monotonic() < deadline:
         if ready():
             return
-        if not _alive(pid):
+        if not alive(pid):
             raise ClusterError(f"the Spark {what} stopped while starting; see "
                                f"{cluster_dir(paths) / 'logs' / (role + '.log')}")
         time.sleep(0.5)
     raise ClusterError(f"the Spark {what} did not answer within {timeout:.0f} s; see "
                        f"{cluster_dir(paths) / 'logs' / (role + '.log')}")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _alive_workers(spec: ClusterSpec) -> int:
@@ -142,7 +135,7 @@ def load(paths: DataPaths) -> Cluster | None:
 def running(paths: DataPaths) -> Cluster | None:
     """The data folder's cluster if its Thrift server answers, else None."""
     cluster = load(paths)
-    if cluster and all(_alive(p) for p in cluster.pids.values()) and _port_open(
+    if cluster and all(alive(p) for p in cluster.pids.values()) and _port_open(
             cluster.spec.thrift_port):
         return cluster
     return None
@@ -221,28 +214,10 @@ def _save(paths: DataPaths, cluster: Cluster) -> None:
         indent=2))
 
 
-def _descendants(pid: int) -> list[int]:
-    """pid's children, grandchildren, ... (the executors a worker launched)."""
-    tree: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            tree.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        for child in tree.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
 def jvm_pids(cluster: Cluster) -> list[int]:
     """Every process of the cluster: the JVMs started here and what they launched."""
-    pids = list(cluster.pids.values())
-    return pids + [d for p in pids for d in _descendants(p)]
+    pids, tree = list(cluster.pids.values()), children()
+    return pids + [d for p in pids for d in descendants(p, tree)]
 
 
 def stop(paths: DataPaths, say=print, grace: float = 15.0) -> list[int]:
@@ -252,20 +227,17 @@ def stop(paths: DataPaths, say=print, grace: float = 15.0) -> list[int]:
     if cluster is None:
         say(f"no Spark cluster recorded for {paths.root}")
         return []
-    order = [cluster.pids[r] for r in ("thrift", *sorted(r for r in cluster.pids
-                                                          if r.startswith("worker")), "master")
-             if r in cluster.pids]
-    pids = [d for p in order for d in _descendants(p)] + order
+    pids = jvm_pids(cluster)
     for pid in pids:
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+    while time.monotonic() < deadline and any(alive(p) for p in pids):
         time.sleep(0.3)
     for pid in pids:
-        if _alive(pid):
+        if alive(pid):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:

@@ -33,9 +33,11 @@
     cast({{ expression }} as double)
 {%- endmacro %}
 
-{#- One named option: the cell, or `default` when empty, checked against `choices`. -#}
-{% macro choice_option(column, choices, default, row_label, seed) -%}
-    {%- set value = "coalesce(nullif(trim(" ~ column ~ "), ''), '" ~ default ~ "')" -%}
+{#- One named option: the cell, or the option's default (the first of its names in var
+    index_conventions; none when `required`) when empty, checked against its names. -#}
+{% macro choice_option(column, row_label, seed, required=false) -%}
+    {%- set choices = var('index_conventions')[column] -%}
+    {%- set value = "coalesce(nullif(trim(" ~ column ~ "), ''), '" ~ ('' if required else choices[0]) ~ "')" -%}
     case
         when {{ value }} in ({% for c in choices %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %})
             then {{ value }}

@@ -14,6 +14,7 @@ from tests.orchestration.helpers import MARTS, assert_frames_equal, assert_same_
 from warehouse import spark_cluster
 from warehouse.connection import connect
 from warehouse.paths import DataPaths
+from warehouse.processes import alive
 from warehouse.spark import spark_missing
 
 pytestmark = pytest.mark.e2e
@@ -50,7 +51,7 @@ def cluster_run(pipeline, tmp_path_factory):
         conn.close()
     finally:
         stopped = spark_cluster.stop(paths, say=lambda _m: None)
-        alive = [p for p in set(started) | set(stopped) if spark_cluster._alive(p)]
+        alive = [p for p in set(started) | set(stopped) if alive(p)]
         assert not alive, f"JVMs still running after stop: {alive}"
 
 

@@ -158,3 +158,13 @@ def test_entropy_shifts_and_scale_by_hand():
     base = entropy_index(df, ["a", "c"]).scores
     assert entropy_index(df, ["a", "c"], scale=100).scores.tolist() == pytest.approx(
         (100 * base).tolist())
+
+
+def test_the_conventions_have_the_same_names_in_sql_and_python():
+    """dbt's staging model checks the seed against var index_conventions, stats.indices
+    against its own lists: the same names, the default first."""
+    from stats.indices import ENTROPY_OPTIONS, PCA_OPTIONS
+    from warehouse.seeds import dbt_var
+    sql = dbt_var("index_conventions")
+    assert sql.pop("method") == ["entropy", "pca"]
+    assert sql == {name: list(names) for name, names in {**ENTROPY_OPTIONS, **PCA_OPTIONS}.items()}
