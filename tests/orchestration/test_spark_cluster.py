@@ -51,8 +51,8 @@ def cluster_run(pipeline, tmp_path_factory):
         conn.close()
     finally:
         stopped = spark_cluster.stop(paths, say=lambda _m: None)
-        alive = [p for p in set(started) | set(stopped) if alive(p)]
-        assert not alive, f"JVMs still running after stop: {alive}"
+        left = [p for p in set(started) | set(stopped) if alive(p)]
+        assert not left, f"JVMs still running after stop: {left}"
 
 
 def test_the_cluster_is_local_and_the_run_goes_through_thrift(cluster_run):
