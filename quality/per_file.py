@@ -55,6 +55,39 @@ def _col(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def whole_text_pattern(regex: str) -> str | None:
+    """The pattern inside ``^...$`` when matching it against the whole text is the same
+    test (RE2's ``$`` is the end of the text), else None: DuckDB's
+    ``regexp_full_match`` is more than ten times faster than ``regexp_matches`` with
+    anchors (0.07 s against 1.0 s for 10M HS codes). Not when the anchors bind to one
+    alternative only (``^a|b$``) or the pattern holds other anchors."""
+    if len(regex) < 2 or regex[0] != "^" or regex[-1] != "$" or "\\Q" in regex:
+        return None  # \Q...\E quotes: not worth reading
+    inner, depth, i, in_class = regex[1:-1], 0, 0, False
+    while i < len(inner):
+        ch = inner[i]
+        if ch == "\\":
+            if i == len(inner) - 1:  # the final $ was escaped: a literal dollar
+                return None
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 + (inner[i + 1:i + 2] == "^")
+            i += inner[i:i + 1] == "]"  # a ] first in a class is a literal
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif (ch == "|" and depth == 0) or ch in "^$":
+            return None
+        i += 1
+    return None if in_class or depth else inner
+
+
 def unexpected_sql(name: str, kwargs: dict) -> str:
     """SQL that is true for a row breaking the expectation (GX's semantics: nulls are not
     unexpected except for not_null; regexes match anywhere unless anchored)."""
@@ -62,10 +95,17 @@ def unexpected_sql(name: str, kwargs: dict) -> str:
         return f"{_col(kwargs['column'])} is null"
     column = _col(kwargs["column"])
     if name == "expect_column_values_to_be_in_set":
-        values = ", ".join(_lit(v) for v in kwargs["value_set"]) or "null"
-        return f"({column} is not null and {column} not in ({values}))"
+        # list_contains, not `not in (...)`: DuckDB tests a list of 31 codes against 10M
+        # rows in 0.08 s that way, 1.0 s as an IN list
+        values = ", ".join(_lit(v) for v in kwargs["value_set"])
+        if not values:
+            return f"({column} is not null)"
+        return f"({column} is not null and not list_contains([{values}], {column}))"
     if name == "expect_column_values_to_match_regex":
-        return f"({column} is not null and not regexp_matches({column}, {_lit(kwargs['regex'])}))"
+        whole = whole_text_pattern(kwargs["regex"])
+        test = (f"regexp_full_match({column}, {_lit(f'(?:{whole})')})" if whole is not None
+                else f"regexp_matches({column}, {_lit(kwargs['regex'])})")
+        return f"({column} is not null and not {test})"
     if name == "expect_column_values_to_be_between":
         parts = []
         if kwargs.get("min_value") is not None:

@@ -42,7 +42,7 @@ def test_every_duckdb_connection_goes_through_the_one_helper():
     opened = [f"{f.relative_to(REPO)}:{n}" for f in _files(CODE)
               for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
               if "duckdb.connect(" in line]
-    assert opened == ["warehouse/connection.py:25"], opened
+    assert [o.split(":")[0] for o in opened] == ["warehouse/connection.py"], opened
 
 
 def test_os_environ_is_written_only_in_the_dbt_calls_scoped_environment():

@@ -9,6 +9,7 @@ of None is an in-memory scratch connection (per-file checks, small frames), capp
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -35,3 +36,32 @@ def connection(database: str | os.PathLike | None = None, *,
         yield conn
     finally:
         conn.close()
+
+
+_UNITS = {"bytes": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def size_bytes(text: str) -> int:
+    """'953.6 MiB', '1GB', '300 MB' -> bytes (DuckDB's way of writing a memory size)."""
+    found = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", text)
+    if not found or found.group(2).lower() not in _UNITS | {"": 1}:
+        raise ValueError(f"not a memory size: {text!r} (e.g. 1GB, 800MB)")
+    return int(float(found.group(1)) * _UNITS.get(found.group(2).lower(), 1))
+
+
+@contextmanager
+def memory_capped(conn: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """Run a block under a lower DuckDB memory cap (never a higher one), then restore the
+    connection's own. For queries that are no faster with more memory, so the process
+    does not hold memory it gains nothing from (the customs key checks: a distinct count
+    over every row, as fast at 300 MB as at 1 GB, measured on 50M rows)."""
+    before = conn.execute("select current_setting('memory_limit')").fetchone()[0]
+    if size_bytes(limit) >= size_bytes(before):
+        yield
+        return
+    conn.execute(f"set memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        conn.execute(f"set memory_limit = '{size_bytes(before)}B'")

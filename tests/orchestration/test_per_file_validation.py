@@ -1,10 +1,13 @@
 """Great Expectations over per-file aggregates: every row counted, examples named by file,
 line and column, results kept per file and reused."""
+import re
+
 import duckdb
 import pytest
 import yaml
 
 from orchestration.assets.checks import failure_lines
+from quality.per_file import unexpected_sql, whole_text_pattern
 from quality.suites import load_suites, run_suite
 
 SUITE = {
@@ -116,3 +119,35 @@ def test_a_warning_suite_never_blocks(tmp_path):
                                       encoding="utf-8")
     with pytest.raises(ValueError, match="severity must be error or warning"):
         load_suites(tmp_path)
+
+
+PATTERNS = ["^([0-9]{6}|[0-9]{8}|[0-9]{10})$", "^([0-9]{5})?$", "^[ab]$", "^a|b$", "^(a)|(b)$",
+            "^a\\$", "^[]|]$", "^[^]|]x$", "^a(b|c)*$", "^\\d{2}\\|$", "^x", "y$", "[0-9]"]
+TEXTS = ["123456", "12345678", "1234567", "12345", "", "a", "b", "ab", "ba", "xa", "a$",
+         "]", "|", "x]x", "|x", "abcbc", "12|", "12", "123456\n", "a\nb", "y", "xy", "yx", None]
+
+
+def test_fast_rule_sql_counts_what_gx_counts():
+    """The per-file SQL may rewrite an anchored regex as a whole-text match and an IN list
+    as list_contains (both much faster in DuckDB); on every pattern and text the rows it
+    counts as unexpected are those GX's own semantics count."""
+    conn = duckdb.connect()
+    conn.execute("create table s (c varchar)")
+    conn.executemany("insert into s values (?)", [[t] for t in TEXTS])
+    assert whole_text_pattern("^([0-9]{5})?$") == "([0-9]{5})?"  # the raw suite's rules
+    assert whole_text_pattern("^([0-9]{6}|[0-9]{8}|[0-9]{10})$") is not None
+    for unsafe in ["^a|b$", "^(a)|(b)$", "^a\\$", "^x", "y$", "^a$b$"]:
+        assert whole_text_pattern(unsafe) is None, unsafe
+    for regex in PATTERNS:
+        fast = unexpected_sql("expect_column_values_to_match_regex",
+                              {"column": "c", "regex": regex})
+        got = [r[0] for r in conn.execute(f"select c from s where {fast} order by c").fetchall()]
+        # Python's $ also matches before a final line feed; RE2's (GX on DuckDB) does not
+        as_re2 = regex if regex.endswith("\\$") else regex.replace("$", "\\Z")
+        want = sorted(t for t in TEXTS if t is not None and not re.search(as_re2, t))
+        assert got == want, regex
+    for values in (["a", "b"], ["12|"], []):
+        fast = unexpected_sql("expect_column_values_to_be_in_set",
+                              {"column": "c", "value_set": values})
+        got = [r[0] for r in conn.execute(f"select c from s where {fast} order by c").fetchall()]
+        assert got == sorted(t for t in TEXTS if t is not None and t not in values), values

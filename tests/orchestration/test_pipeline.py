@@ -1,5 +1,6 @@
 """End-to-end: landing files -> raw -> dbt -> results -> published, in one Dagster run."""
 import hashlib
+import re
 import subprocess
 import sys
 
@@ -94,6 +95,32 @@ def test_loading_the_same_files_again_changes_nothing(pipeline):
                                     asset_selection=[dg.AssetKey(["raw", "customs_exports"]),
                                                      dg.AssetKey(["raw", "yearbook_values"])])
     assert result.success and digest() == before
+
+
+def test_column_lineage_kept_from_the_first_run_equals_it(pipeline):
+    """A later build of a model takes its column lineage from the data folder's cache (the
+    compiled SQL and the column schemas did not change) and gets what the first run, which
+    computed it, recorded."""
+    paths, defs, first = pipeline
+    key = dg.AssetKey(["marts", "fct_province_year_panel"])
+
+    def lineage(result):
+        event = next(e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
+                     and e.asset_key == key)
+        deps = event.event_specific_data.materialization.metadata["dagster/column_lineage"]
+        return {c: sorted((d.asset_key.path, d.column_name) for d in ds)
+                for c, ds in deps.value.deps_by_column.items()}
+
+    assert list(paths.dbt_work.glob("column_lineage-*.json"))
+    instance = dg.DagsterInstance.ephemeral()
+    job = defs.resolve_implicit_global_asset_job_def()
+    again = job.execute_in_process(instance=instance, asset_selection=[key])
+    assert again.success
+    kept = [int(m.group(1)) for e in instance.all_logs(again.run_id)
+            if (m := re.search(r"\((\d+) column lineages kept from an earlier run",
+                               e.user_message or ""))]
+    assert kept and kept[0] >= 1, kept
+    assert lineage(again) == lineage(first) and len(lineage(first)) > 10
 
 
 def test_cli_sql_reads_the_published_copy(pipeline, capsys):
