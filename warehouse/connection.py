@@ -43,11 +43,12 @@ _UNITS = {"bytes": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**1
 
 
 def size_bytes(text: str) -> int:
-    """'953.6 MiB', '1GB', '300 MB' -> bytes (DuckDB's way of writing a memory size)."""
-    found = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", text)
-    if not found or found.group(2).lower() not in _UNITS | {"": 1}:
+    """'953.6 MiB', '1GB', '300 MB' -> bytes: a size as DuckDB writes and reads it (the
+    unit is required); ValueError otherwise."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*", str(text))
+    if not found or found.group(2).lower() not in _UNITS:
         raise ValueError(f"not a memory size: {text!r} (e.g. 1GB, 800MB)")
-    return int(float(found.group(1)) * _UNITS.get(found.group(2).lower(), 1))
+    return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
 
 
 @contextmanager
@@ -64,4 +65,5 @@ def memory_capped(conn: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
     try:
         yield
     finally:
+        # as DuckDB showed it (to 0.1 MiB): the first restore may round the cap down once
         conn.execute(f"set memory_limit = '{size_bytes(before)}B'")

@@ -8,12 +8,11 @@ environment, because profiles.yml reads paths with env_var().
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse.connection import DEFAULT_MEMORY_LIMIT, connection
+from warehouse.connection import DEFAULT_MEMORY_LIMIT, connection, size_bytes
 from warehouse.paths import DataPaths
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -34,9 +33,11 @@ ENGINES = ("duckdb", "spark")
 def check_memory_limit(limit: str) -> str:
     """A DuckDB size such as 1GB, 512MB or 2.5GiB (DuckDB's own units)."""
     text = str(limit).strip()
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text, re.IGNORECASE):
+    try:
+        size_bytes(text)
+    except ValueError:
         raise ValueError(f"memory limit {limit!r} is not a size: write it as DuckDB does, "
-                         "e.g. 1GB, 512MB or 2GiB")
+                         "e.g. 1GB, 512MB or 2GiB") from None
     return text
 
 
