@@ -15,6 +15,7 @@ SPARK_EXTRA = $(if $(wildcard $(SPARK_MARKER)),--extra spark,)
 ENGINE ?=
 SPARK_THRIFT ?=
 DATA_DIR ?=
+DATA = $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
 
 .PHONY: setup setup-spark spark-cluster spark-cluster-stop manifest run test ui bench clean
 
@@ -36,10 +37,10 @@ setup-spark:  ## the Spark engine: Java 17 from Debian, then pyspark and dbt-spa
 # loopback, with its warehouse and metastore in the data folder (DATA_DIR, default ./data);
 # then: make run ENGINE=spark SPARK_THRIFT=127.0.0.1:10000. docs/spark.md.
 spark-cluster: setup-spark  ## start the local Spark cluster and its Thrift server; wait until it answers
-	$(UV) run --frozen --no-sync medtrade spark-cluster start $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
+	$(UV) run --frozen --no-sync medtrade spark-cluster start $(DATA)
 
 spark-cluster-stop:  ## stop every JVM the cluster started (by PID)
-	$(UV) run --frozen --no-sync medtrade spark-cluster stop $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
+	$(UV) run --frozen --no-sync medtrade spark-cluster stop $(DATA)
 
 # dbt parse only when the manifest is missing or older than a project file: one decision,
 # orchestration/project.py (also taken by `medtrade run` and `medtrade ui`).
@@ -49,14 +50,14 @@ manifest: setup  ## dbt parse -> dbt_project/target/manifest.json (read by Dagst
 # `manifest` ran `setup` (uv sync) already: --no-sync spares each command uv's check of
 # every installed file
 run: manifest  ## write the synthetic default data if no data are present, run everything, publish
-	$(UV) run --frozen --no-sync medtrade demo-data --if-missing
-	$(UV) run --frozen --no-sync medtrade run $(if $(ENGINE),--engine $(ENGINE),) $(if $(SPARK_THRIFT),--spark-thrift $(SPARK_THRIFT),)
+	$(UV) run --frozen --no-sync medtrade demo-data --if-missing $(DATA)
+	$(UV) run --frozen --no-sync medtrade run $(if $(ENGINE),--engine $(ENGINE),) $(if $(SPARK_THRIFT),--spark-thrift $(SPARK_THRIFT),) $(DATA)
 
 test: manifest  ## the test suite (what CI runs)
 	$(UV) run --frozen pytest
 
 ui: manifest  ## Dagster UI on http://127.0.0.1:3000 (run history of the data folder)
-	$(UV) run --frozen medtrade ui
+	$(UV) run --frozen medtrade ui $(DATA)
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache
