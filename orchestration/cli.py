@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import subprocess
@@ -349,5 +350,15 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def console(argv: list[str] | None = None) -> int:
+    """The `medtrade` command: ``main``, then a quick exit. A run leaves millions of Python
+    objects (Dagster definitions, the dbt manifest, Great Expectations); the interpreter's
+    exit collects them again and again for 2-3 s after the work is done. Frozen, they are
+    left to the operating system; exit handlers still run and files are still closed."""
+    code = main(argv)
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())
