@@ -20,7 +20,12 @@ TABLE_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
 
 
 class UnreadableFile(ValueError):
-    """The file cannot be read as the format its extension claims."""
+    """The file cannot be read as the format its extension claims; ``line``: where, when
+    one line is to blame (1-based)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 def file_sha256(path: Path) -> str:

@@ -70,7 +70,7 @@ def open_batch(conn: duckdb.DuckDBPyConnection, members: list[Member], scratch: 
     for i, m in enumerate(members):
         try:
             text, lines = utf8_copy(m.path, scratch / f"{i}.utf8.csv")
-        except (UnreadableFile, UnicodeDecodeError):
+        except UnreadableFile:
             left_out.append(m)
             continue
         if lines < 2:  # empty or header only: the single-file path says so

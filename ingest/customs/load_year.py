@@ -278,7 +278,7 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
     except UnreadableFile as exc:
         if machine_fault(exc):
             raise
-        return [Reject("customs", rel, digest, None, None, None, str(exc))]
+        return [Reject("customs", rel, digest, exc.line, None, None, str(exc))]
     finally:
         drop_staged(conn, name)
         tmp.unlink(missing_ok=True)

@@ -72,3 +72,33 @@ def test_full_width_province_name_needs_the_exact_lookup(tmp_path):
     text = HEADER + "201503,,Ｓｈａａｎｘｉ,30049090,美国,一般贸易,出口,1\n"
     result, rows = load(tmp_path, "wide", text)
     assert result.rows == 1 and rows.loc[0, "province_code"] == "610000"
+
+
+def test_streamed_file_with_bytes_neither_utf8_nor_gb18030_names_the_line(tmp_path, monkeypatch):
+    paths = DataPaths.from_dir(tmp_path / "enc").ensure()
+    year = paths.customs / "2015"
+    year.mkdir(parents=True)
+    good = (HEADER + ROWS).encode("gb18030")
+    (year / "c.csv").write_bytes(good + b"201506,11000,\xff\xfe,30049090,x,y,\xb3\xf6\xbf\xda,7\n")
+    monkeypatch.setattr(customs_source, "STREAM_BYTES", 0)
+    conn = duckdb.connect(str(paths.build_db))
+    ensure_raw_schema(conn)
+    try:
+        with pytest.raises(IngestError) as err:
+            load_customs_year(conn, paths, 2015)
+        (reject,) = err.value.rejects
+        assert (reject.source_file, reject.source_row) == ("customs/2015/c.csv", 6)
+        assert "ff at byte 14 of the line" in reject.reason
+        assert conn.execute("select count(*) from raw.customs_exports").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def test_gb18030_characters_cut_by_the_copy_blocks_are_kept_whole(tmp_path, monkeypatch):
+    import ingest.customs.text_csv as text_csv
+    source = tmp_path / "g.csv"
+    text = HEADER + ROWS * 3
+    source.write_bytes(text.encode("gb18030"))
+    monkeypatch.setattr(text_csv, "BLOCK", 7)  # cuts two- and four-byte characters
+    copy, lines = text_csv.utf8_copy(source, tmp_path / "u.csv")
+    assert copy.read_text(encoding="utf-8") == text and lines == text.count("\n")
