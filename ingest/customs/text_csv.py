@@ -9,16 +9,15 @@ batch by batch into a Parquet copy with each record's first line, in bounded mem
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import os
 import tempfile
-from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ingest.customs.transcode import NotText, gb18030_to_utf8
 from ingest.readers import UnreadableFile
 
 BLOCK = 1 << 22
@@ -59,34 +58,11 @@ def utf8_copy(path: Path, out: Path | None = None, scratch: Path | None = None
                 last = block[-1:]
         return path, lines + (last != b"\n")
     out = out or _temp(path, ".utf8.csv", scratch)
-    # bytes through an incremental decoder (as fast as a text-mode file, and the failing
-    # byte's position is known, so its line can be named). A character cut by a block's
-    # end waits in the decoder; a line feed is never part of a GB18030 character, so lines
-    # are counted on the output.
-    decoder = codecs.getincrementaldecoder("gb18030")()
-    with open(path, "rb") as src, open(out, "wb") as dst:
-        for raw in chain(iter(lambda: src.read(BLOCK), b""), [None]):  # None: the end
-            try:
-                text = decoder.decode(b"", final=True) if raw is None else decoder.decode(raw)
-            except UnicodeDecodeError as exc:
-                raise _not_text(exc, lines) from exc
-            block = text.encode("utf-8")
-            if block:
-                lines += block.count(b"\n")
-                last = block[-1:]
-                dst.write(block)
+    try:
+        lines, last = gb18030_to_utf8(path, out)
+    except NotText as exc:
+        raise UnreadableFile(f"not UTF-8 or GB18030 text: {exc}", line=exc.line) from exc
     return out, lines + (last != b"\n")
-
-
-def _not_text(exc: UnicodeDecodeError, lines_before: int) -> UnreadableFile:
-    """The line of the first byte sequence that is neither UTF-8 (the file's start was
-    not) nor GB18030."""
-    seen = exc.object[:exc.start]
-    line = lines_before + seen.count(b"\n") + 1
-    column = exc.start - (seen.rfind(b"\n") + 1) + 1
-    bad = exc.object[exc.start:exc.end].hex(" ")
-    return UnreadableFile(f"not UTF-8 or GB18030 text: line {line} has bytes neither encoding "
-                          f"reads ({bad} at byte {column} of the line)", line=line)
 
 
 def numbered_csv_parquet(path: Path, scratch: Path | None = None) -> Path:
