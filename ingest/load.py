@@ -80,7 +80,7 @@ def _parse_files(files: list[Path], hashes: list[tuple[str, str]], source: str, 
         try:
             frame, file_rejects = parser(path, rel, digest)
         except UnreadableFile as exc:
-            frame, file_rejects = None, [Reject(source, rel, digest, None, None, None, str(exc))]
+            frame, file_rejects = None, [Reject(source, rel, digest, exc.line, None, None, str(exc))]
         rejects.extend(file_rejects)
         if frame is not None and not frame.empty:
             frames.append(frame.assign(source_file=rel, file_hash=digest))

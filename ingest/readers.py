@@ -43,9 +43,13 @@ def decode_text(raw: bytes) -> str:
     for encoding in ENCODINGS:
         try:
             return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFile("not UTF-8 or GB18030/GBK text")
+        except UnicodeDecodeError as exc:
+            failed = exc
+    seen = raw[:failed.start]  # where the last encoding tried (GB18030) stopped
+    line, column = seen.count(b"\n") + 1, failed.start - seen.rfind(b"\n")
+    raise UnreadableFile(f"not UTF-8 or GB18030/GBK text: line {line} has bytes neither "
+                         f"encoding reads ({raw[failed.start:failed.end].hex(' ')} at byte "
+                         f"{column} of the line)", line=line)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,10 @@ CUSTOMS_CASES = {
     "another format with a csv extension": ({"b.csv": b"%PDF-1.4\x00\x01\x02 binary"},
                                             ["b.csv", "binary content"]),
     "truncated xlsx": ({"b.xlsx": xlsx_bytes()[:300]}, ["b.xlsx", "cannot be read as xlsx"]),
+    "bytes neither UTF-8 nor GB18030": (
+        {"b.csv": "year,province,hs_code,value_usd\n2015,浙江,30049090,1\n".encode("gb18030")
+         + b"2015,\xff,30049090,2\n"},
+        ["customs/2015/b.csv, row 3", "line 3 has bytes neither encoding reads (ff at byte 6"]),
     "unknown province": ({"b.csv": "year,province,hs_code,value_usd\n2015,Atlantis,30049090,1\n"},
                          ["b.csv, row 2, column 'province'", "unknown province"]),
     "lost leading zero": ({"b.csv": "year,province,hs_code,value_usd\n2015,浙江,1211200,1\n"},
