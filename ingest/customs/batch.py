@@ -110,7 +110,9 @@ def open_batch(conn: duckdb.DuckDBPyConnection, members: list[Member], scratch: 
                         "cast(t.file_row_number - m.first_row + 2 as integer) as source_row, "
                         f"m.source_file, m.file_hash from {scan} t "
                         f"join {MEMBERS} m using ({FILE_COLUMN}))")
-            return CustomsSource(relation, header, file_columns=True), left_out
+            utf8 = tuple(Path(t) for t, (m, _, _) in prepared.items() if Path(t) != m.path)
+            return (CustomsSource(relation, header, file_columns=True, copies=(copy, *utf8)),
+                    left_out)
         for t in wrong:
             left_out.append(prepared.pop(t)[0])
     return None, [m for m, _, _ in prepared.values()] + left_out

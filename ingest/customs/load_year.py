@@ -170,6 +170,7 @@ def _stored_batch(conn, paths: DataPaths, year: int, small: list[Member], now: d
                 return {}
             n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=None,
                                    file_hash=None, loaded_at=now)
+            source.drop_copies()
         if n is None or not customs_file_is_clean(conn, tmp, check_keys=True):
             note(f"customs {year}: the quick checks found something in the small files; "
                  "validating them one by one")
@@ -253,6 +254,7 @@ def _write_customs_file(conn, path: Path, target: Path, year: int, rel: str, dig
             with _progress(conn, say, f"customs {year}: {rel}: checking and storing", size):
                 n = write_customs_fast(conn, source, tmp, folder_year=year, source_file=rel,
                                        file_hash=digest, loaded_at=now)
+                source.drop_copies()
             if n is not None and customs_file_is_clean(conn, tmp, check_keys=check_keys):
                 os.replace(tmp, target)
                 say(f"customs {year}: {rel}: {n} rows checked and stored")

@@ -32,6 +32,16 @@ class CustomsSource:
     header: list[str]
     header_only: bool = False
     file_columns: bool = False
+    copies: tuple[Path, ...] = ()  # scratch files the relation reads
+
+    def drop_copies(self) -> None:
+        """Remove the scratch copies once the rows are written (the relation cannot be read
+        after this). Removed before the kernel writes them out, they cost the disk nothing;
+        kept, their writing competed with the key checks that follow, which spill to the
+        same disk (50M-row CSV year: checks 6.7-7.1 s with the text copy kept, 3.5-4.2 s
+        without)."""
+        for copy in self.copies:
+            copy.unlink(missing_ok=True)
 
 
 def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, *,
@@ -68,15 +78,18 @@ def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, 
                              "(format parquet, compression uncompressed)")
                 scan = f"read_parquet({sql_path(copy)}, file_row_number = true)"
                 if conn.execute(f"select count(*) from {scan}").fetchone()[0] == lines - 1:
+                    _drop_copy(text, path)
                     names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
                     header = [n for n in names if n != "file_row_number"]
                     return CustomsSource(f"(select * exclude (file_row_number), "
                                          f"cast(file_row_number + 2 as integer) as source_row "
-                                         f"from {scan})", header)
+                                         f"from {scan})", header, copies=(copy,))
             numbered = numbered_csv_parquet(text, scratch)  # empty lines, quoted line breaks
+            _drop_copy(text, path)
             scan = f"read_parquet({sql_path(numbered)})"
             names = [r[0] for r in conn.execute(f"describe select * from {scan}").fetchall()]
-            return CustomsSource(f"(select * from {scan})", [n for n in names if n != "source_row"])
+            return CustomsSource(f"(select * from {scan})", [n for n in names if n != "source_row"],
+                                 copies=(numbered,))
     except UnreadableFile:
         raise
     except duckdb.Error as exc:
@@ -84,6 +97,14 @@ def open_customs_source(conn: duckdb.DuckDBPyConnection, path: Path, name: str, 
             raise
         raise UnreadableFile(f"cannot be read as {suffix[1:]}: {exc}") from exc
     return source_from_grid(conn, read_grid(path), name)
+
+
+def _drop_copy(text: Path, path: Path) -> None:
+    """Remove a GB18030 file's UTF-8 copy once its rows are in Parquet: as large as the file,
+    and removed before the kernel writes it out, it costs the disk nothing (a 50M-row year
+    writes 1.9 GB less while the typed pass and the key checks run)."""
+    if text != path:
+        text.unlink(missing_ok=True)
 
 
 def source_from_grid(conn, grid: Grid, name: str) -> CustomsSource:

@@ -61,3 +61,22 @@ def test_parquet_rows_carry_their_row_number(tmp_path, monkeypatch):
     got = dict(conn.execute("select partner, source_row from raw.customs_exports").fetchall())
     conn.close()
     assert got == {"P0": 1, "P1": 2, "P2": 3, "P3": 4}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_streamed_files_scratch_copies_go_once_its_rows_are_written(tmp_path, monkeypatch,
+                                                                       encoding):
+    from ingest.customs.source import open_customs_source
+    src = write(tmp_path / "c.csv", HEADER + body(20), encoding)
+    monkeypatch.setattr(customs_source, "STREAM_BYTES", 0)
+    conn = duckdb.connect()
+    try:
+        source = open_customs_source(conn, src, "g", scratch=tmp_path)
+        # the text copy is all the relation reads: a GB18030 file's UTF-8 copy is gone
+        assert [p.exists() for p in source.copies] == [True]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", source.copies[0].name]
+        assert conn.execute(f"select count(*) from {source.relation}").fetchone()[0] == 20
+        source.drop_copies()
+        assert [p.name for p in tmp_path.iterdir()] == ["c.csv"]
+    finally:
+        conn.close()
