@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingest.transcode import NotText
 from warehouse.faults import machine_fault
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
@@ -44,12 +45,8 @@ def decode_text(raw: bytes) -> str:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            failed = exc
-    seen = raw[:failed.start]  # where the last encoding tried (GB18030) stopped
-    line, column = seen.count(b"\n") + 1, failed.start - seen.rfind(b"\n")
-    raise UnreadableFile(f"not UTF-8 or GB18030/GBK text: line {line} has bytes neither "
-                         f"encoding reads ({raw[failed.start:failed.end].hex(' ')} at byte "
-                         f"{column} of the line)", line=line)
+            failed = NotText.in_text(raw, exc)  # the last one tried (GB18030) is named
+    raise UnreadableFile(f"not UTF-8 or GB18030/GBK text: {failed}", line=failed.line)
 
 
 @dataclass(frozen=True)

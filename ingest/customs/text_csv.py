@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest.customs.transcode import NotText, gb18030_to_utf8
 from ingest.readers import UnreadableFile
+from ingest.transcode import NotText, gb18030_to_utf8
 
 BLOCK = 1 << 22
 BATCH_ROWS = 500_000

@@ -96,9 +96,10 @@ def test_streamed_file_with_bytes_neither_utf8_nor_gb18030_names_the_line(tmp_pa
 
 def test_gb18030_characters_cut_by_the_copy_blocks_are_kept_whole(tmp_path, monkeypatch):
     import ingest.customs.text_csv as text_csv
+    import ingest.transcode as transcode
     source = tmp_path / "g.csv"
     text = HEADER + ROWS * 3
     source.write_bytes(text.encode("gb18030"))
-    monkeypatch.setattr(text_csv, "BLOCK", 7)  # cuts two- and four-byte characters
+    monkeypatch.setattr(transcode, "BLOCK", 7)  # cuts two- and four-byte characters
     copy, lines = text_csv.utf8_copy(source, tmp_path / "u.csv")
     assert copy.read_text(encoding="utf-8") == text and lines == text.count("\n")

@@ -3,7 +3,7 @@ import errno
 
 import pytest
 
-import ingest.customs.transcode as transcode
+import ingest.transcode as transcode
 from warehouse.faults import DISK_FULL, machine_fault
 
 LINE = "202201,11000,北京市,30049090,美国,一般贸易,出口,1234.5\n"

@@ -4,7 +4,7 @@ China Customs downloads are GB18030 (GBK) files; DuckDB reads UTF-8 only, so a l
 is transcoded before DuckDB copies it, and that costs about as much as DuckDB's own pass.
 The file is cut at a line feed near its middle (a line feed is never part of a GB18030
 character, so both halves decode on their own), the second half goes to a child process
-(``python -m ingest.customs.transcode SRC START END OUT``, which prints its result as one
+(``python -m ingest.transcode SRC START END OUT``, which prints its result as one
 JSON line; the module imports nothing heavy) and the halves are joined. Only the standard
 library here: the child starts in a fraction of a second.
 """
@@ -33,8 +33,15 @@ class NotText(ValueError):
                          f"{column} of the line)")
         self.line, self.column, self.bad = line, column, bad
 
+    @classmethod
+    def in_text(cls, raw: bytes, exc: UnicodeDecodeError) -> NotText:
+        """Where decoding the whole of raw failed."""
+        seen = raw[:exc.start]
+        return cls(seen.count(b"\n") + 1, exc.start - seen.rfind(b"\n"),
+                   raw[exc.start:exc.end].hex(" "))
 
-def transcode_range(src: Path, start: int, end: int, out: Path, block: int = BLOCK) -> dict:
+
+def transcode_range(src: Path, start: int, end: int, out: Path) -> dict:
     """Bytes [start, end) of src, which begin a line (or the file), as UTF-8 in out.
 
     Returns {"lines": line feeds, "last": the last byte written (hex, "" if none),
@@ -45,7 +52,7 @@ def transcode_range(src: Path, start: int, end: int, out: Path, block: int = BLO
     with open(src, "rb") as fh, open(out, "wb") as dst:
         fh.seek(start)
         while True:
-            raw = fh.read(min(block, end - base)) if base < end else b""
+            raw = fh.read(min(BLOCK, end - base)) if base < end else b""
             try:
                 text = decoder.decode(raw, final=not raw)
             except UnicodeDecodeError as exc:  # exc.object: bytes held back, then raw
@@ -74,8 +81,8 @@ def gb18030_to_utf8(src: Path, out: Path) -> tuple[int, bytes]:
     for a large file on a machine with two cores or more. Raises NotText at the first
     bytes that are not GB18030, OSError for a fault of the machine (e.g. a full disk)."""
     size = src.stat().st_size
-    cut = _line_start_near(src, size // 2) if size > PARALLEL_BYTES and (os.cpu_count() or 1) > 1 \
-        else size
+    two = size > PARALLEL_BYTES and (os.cpu_count() or 1) > 1
+    cut = _line_start_near(src, size // 2) if two else size
     if cut >= size:
         results = [transcode_range(src, 0, size, out)]
     else:
