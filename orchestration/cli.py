@@ -12,12 +12,13 @@ import warnings
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from warehouse.faults import machine_fault
+from warehouse.faults import DISK_FULL, free_mb, machine_fault
 from warehouse.paths import DataPaths
 from warehouse.settings import (DATA_DIR_ENV, DEFAULT_MEMORY_LIMIT, ENGINE_ENV, ENGINES,
                                 MEMORY_LIMIT_ENV, REPO_ROOT, SPARK_THRIFT_ENV, Settings)
 
 INSTANCE_SETTINGS = REPO_ROOT / "dagster.yaml"
+HOME_MARK = "@DAGSTER_HOME@"  # in INSTANCE_SETTINGS: the data folder's Dagster home
 
 
 def parse_years(text: str) -> list[int]:
@@ -41,7 +42,7 @@ def dagster_home(paths: DataPaths) -> Path:
     home = paths.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
-    text = INSTANCE_SETTINGS.read_text(encoding="utf-8")
+    text = INSTANCE_SETTINGS.read_text(encoding="utf-8").replace(HOME_MARK, str(home.resolve()))
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return home
@@ -156,14 +157,29 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
         defs = build_definitions(settings)
         job = defs.resolve_job_def("medtrade_pipeline")
         tags = range_tags(years[0], years[-1]) if years else landing_range_tags(paths)
-        instance = dg.DagsterInstance.from_config(str(dagster_home(paths)))
         loggers = {"medtrade_file": {"config": {"path": str(log_file)}}}
         if args.verbose:
             loggers["console"] = {"config": {"log_level": args.log_level}}
         else:
             loggers["medtrade_progress"] = {"config": {"total_steps": len(job.nodes)}}
-        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
-                                        run_config={"loggers": loggers})
+        # closed at the end: the run history's SQLite files are then checkpointed and their
+        # write-ahead logs removed (orchestration/event_log.py keeps connections open)
+        try:
+            with dg.DagsterInstance.from_config(str(dagster_home(paths))) as instance:
+                result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                                tags=tags, run_config={"loggers": loggers})
+        except Exception as exc:  # outside any step: the run history itself
+            fault = machine_fault(exc) or _history_disk_full(exc, paths.dagster_home)
+            if fault is None:
+                raise
+            result = exc
+    if isinstance(result, Exception):  # said here: the log file may be on the full disk
+        first = str(result).strip().splitlines()[0]
+        print(f"FAILED: {fault}: Dagster could not write the run history in "
+              f"{paths.dagster_home} ({first}); {free_mb(paths.dagster_home):.0f} MB are free "
+              "there. The run stopped; publishing is its last step, so the published "
+              "warehouse is as it was unless the run got that far.", file=sys.stderr)
+        return 1
     if not result.success:
         for event in result.all_events:
             if event.event_type_value == "ASSET_CHECK_EVALUATION":
@@ -194,6 +210,13 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
     return 0
 
 
+def _history_disk_full(exc: BaseException, home: Path) -> str | None:
+    """SQLite may report a disk with no room left as a "disk I/O error" rather than as full
+    (seen when the run history met a full file system in the fault tests): with under a
+    megabyte free where the run history lives, that is the full disk."""
+    return DISK_FULL if "disk I/O error" in str(exc) and free_mb(home) < 1 else None
+
+
 @contextmanager
 def _console(verbose: bool, log_file: Path):
     """Quiet by default: what libraries print (dbt's lines, warnings, GX) goes to the log
@@ -201,10 +224,17 @@ def _console(verbose: bool, log_file: Path):
     if verbose:
         yield
         return
-    with open(log_file, "a", encoding="utf-8") as fh, warnings.catch_warnings(), \
-            redirect_stdout(fh), redirect_stderr(fh):
-        warnings.simplefilter("default")
-        yield
+    fh = open(log_file, "a", encoding="utf-8")
+    try:
+        with warnings.catch_warnings(), redirect_stdout(fh), redirect_stderr(fh):
+            warnings.simplefilter("default")
+            yield
+    finally:
+        try:
+            fh.close()
+        except OSError as exc:  # the log's last lines did not fit on a full disk: the
+            if machine_fault(exc) is None:  # caller says so on the console
+                raise
 
 
 def cmd_ui(args) -> int:

@@ -21,7 +21,8 @@ def machine_fault(exc: BaseException | str) -> str | None:
     while exc is not None and seen < 10:
         text = str(exc)
         if ((isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
-                or "No space left on device" in text or "not enough space" in text.lower()):
+                or "No space left on device" in text or "not enough space" in text.lower()
+                or "database or disk is full" in text):  # SQLite's SQLITE_FULL
             return DISK_FULL
         if type(exc).__name__ == "OutOfMemoryException" or "Out of Memory Error" in text:
             return OUT_OF_MEMORY

@@ -103,3 +103,19 @@ def test_gb18030_characters_cut_by_the_copy_blocks_are_kept_whole(tmp_path, monk
     monkeypatch.setattr(transcode, "BLOCK", 7)  # cuts two- and four-byte characters
     copy, lines = text_csv.utf8_copy(source, tmp_path / "u.csv")
     assert copy.read_text(encoding="utf-8") == text and lines == text.count("\n")
+
+
+@pytest.mark.parametrize("text", ["a,b\n1,2\n3,4\n", "a,b\n1,2\n3,4", "a,b\n\n1,2\n", ""])
+def test_lines_counted_while_hashing_equal_a_count_of_their_own(tmp_path, text):
+    import ingest.customs.text_csv as text_csv
+    from ingest.readers import file_sha256, line_feeds
+    source = tmp_path / "c.csv"
+    source.write_text(text, encoding="utf-8")
+    alone = text_csv.utf8_copy(source)[1]
+    assert line_feeds(source) is None
+    file_sha256(source)
+    assert line_feeds(source) == (text.count("\n"), text[-1:].encode())
+    assert text_csv.utf8_copy(source)[1] == alone == len(text.splitlines())
+    source.write_text(text + "5,6\n", encoding="utf-8")  # changed since it was hashed
+    assert line_feeds(source) is None
+    assert text_csv.utf8_copy(source)[1] == len(text.splitlines()) + 1 - (text[-1:] not in ("\n", ""))
