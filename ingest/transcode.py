@@ -4,8 +4,8 @@ China Customs downloads are GB18030 (GBK) files; DuckDB reads UTF-8 only, so a l
 is transcoded before DuckDB copies it, and that costs about as much as DuckDB's own pass.
 The file is cut at a line feed near its middle (a line feed is never part of a GB18030
 character, so both halves decode on their own), the second half goes to a child process
-(``python -m ingest.transcode SRC START END OUT``, which prints its result as one
-JSON line; the module imports nothing heavy) and the halves are joined. Only the standard
+(``python -m ingest.transcode SRC START END OUT PARENT``, which prints its result as one
+JSON line and is killed if the loader dies; the module imports nothing heavy) and the halves are joined. Only the standard
 library here: the child starts in a fraction of a second.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 BLOCK = 1 << 22
 PARALLEL_BYTES = 256 << 20  # above this a GB18030 file is transcoded by two processes
-ROOT = Path(__file__).resolve().parents[2]  # the child imports this very module
+ROOT = Path(__file__).resolve().parents[1]  # the child imports this very module
 
 
 class NotText(ValueError):
@@ -88,7 +88,7 @@ def gb18030_to_utf8(src: Path, out: Path) -> tuple[int, bytes]:
     else:
         part = out.with_name(out.name + ".part2")
         child = subprocess.Popen([sys.executable, "-m", __name__, str(src), str(cut),
-                                  str(size), str(part)], stdout=subprocess.PIPE,
+                                  str(size), str(part), str(os.getpid())], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, cwd=ROOT)
         try:
             first = transcode_range(src, 0, cut, out)
@@ -153,8 +153,22 @@ def _append(out: Path, part: Path) -> None:
             shutil.copyfileobj(src, dst, BLOCK)
 
 
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when the loader dies (Linux), so a loader killed
+    with SIGKILL leaves no child writing its half into the scratch folder."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):  # not Linux: the child ends when its half is done
+        return
+    if os.getppid() != parent:  # the loader died before the call above
+        os._exit(1)
+
+
 def main(argv: list[str]) -> int:
     src, start, end, out = Path(argv[0]), int(argv[1]), int(argv[2]), Path(argv[3])
+    if len(argv) > 4:
+        _die_with(int(argv[4]))
     try:
         result = transcode_range(src, start, end, out)
     except OSError as exc:

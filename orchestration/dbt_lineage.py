@@ -57,6 +57,10 @@ class LineageCache:
     def save(self, manifest: Mapping[str, Any]) -> None:
         entries = {u: e for u, e in self.entries.items() if u in manifest["nodes"]}
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # a run killed while it wrote left its half-written copy: runs of a data folder are
+        # one at a time (its lock), so another process's copy is such a leftover
+        for stale in self.path.parent.glob(f".{self.path.name}.tmp-*"):
+            stale.unlink(missing_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
         tmp.write_text(json.dumps(entries, sort_keys=True))
         os.replace(tmp, self.path)

@@ -48,3 +48,46 @@ def test_a_full_disk_in_the_child_is_a_fault_of_the_machine():
     assert machine_fault(err.value) == DISK_FULL
     with pytest.raises(RuntimeError, match="no result"):
         transcode._child_result(-9, "", "Killed")
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie waiting for whoever adopted it."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_the_transcoding_child_dies_with_the_loader(tmp_path):
+    """A loader killed with SIGKILL takes its child with it: the child here waits forever
+    on a named pipe nobody writes, so only the kernel's parent-death signal can end it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the parent-death signal is Linux's")
+    fifo = tmp_path / "never.csv"
+    os.mkfifo(fifo)
+    loader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import os, subprocess, sys, time\n"
+         f"c = subprocess.Popen([sys.executable, '-m', 'ingest.transcode', {str(fifo)!r}, '0', "
+         f"'9', {str(tmp_path / 'part')!r}, str(os.getpid())])\n"
+         "print(c.pid, flush=True)\ntime.sleep(120)\n"],
+        stdout=subprocess.PIPE, text=True, cwd=transcode.ROOT)
+    child = int(loader.stdout.readline())
+    time.sleep(2)  # the child has started and blocks opening the pipe
+    assert not _ended(child)
+    os.kill(loader.pid, signal.SIGKILL)
+    loader.wait()
+    deadline = time.monotonic() + 5
+    while not _ended(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert _ended(child), "the child outlived the loader"
+    finally:
+        if not _ended(child):
+            os.kill(child, signal.SIGKILL)
