@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from ingest.readers import file_sha256
+from ingest.readers import file_sha256, file_signature
 
 
 class HashCache:
@@ -25,8 +25,7 @@ class HashCache:
         self.changed = False
 
     def sha256(self, path: Path) -> str:
-        st = path.stat()
-        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        signature = list(file_signature(path))
         key = str(path.resolve())
         cached = self.entries.get(key)
         if cached and cached[:4] == signature:

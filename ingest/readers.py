@@ -29,14 +29,20 @@ class UnreadableFile(ValueError):
         self.line = line
 
 
-# (path, size, mtime, ctime, inode) -> (line feeds, last byte) of each file hashed by this
-# process: the loader's line check of a large CSV reads them instead of the file again
+# (path, its signature) -> (line feeds, last byte) of each file hashed by this process: the
+# loader's line check of a large CSV reads them instead of the file again
 _LINE_FEEDS: dict[tuple, tuple[int, bytes]] = {}
 
 
-def _signature(path: Path) -> tuple:
+def file_signature(path: Path) -> tuple[int, int, int, int]:
+    """(size, modification time, change time, inode): any write to the file changes it (a
+    user or a copy tool can set the modification time back, not the change time)."""
     st = path.stat()
-    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _signature(path: Path) -> tuple:
+    return str(path.resolve()), *file_signature(path)
 
 
 def file_sha256(path: Path) -> str:

@@ -5,8 +5,9 @@ is transcoded before DuckDB copies it, and that costs about as much as DuckDB's 
 The file is cut at a line feed near its middle (a line feed is never part of a GB18030
 character, so both halves decode on their own), the second half goes to a child process
 (``python -m ingest.transcode SRC START END OUT PARENT``, which prints its result as one
-JSON line and is killed if the loader dies; the module imports nothing heavy) and the halves are joined. Only the standard
-library here: the child starts in a fraction of a second.
+JSON line and is killed if the loader dies; the module imports nothing heavy) and the
+halves are joined. Only the standard library here: the child starts in a fraction of a
+second.
 """
 from __future__ import annotations
 
@@ -87,8 +88,8 @@ def gb18030_to_utf8(src: Path, out: Path) -> tuple[int, bytes]:
         results = [transcode_range(src, 0, size, out)]
     else:
         part = out.with_name(out.name + ".part2")
-        child = subprocess.Popen([sys.executable, "-m", __name__, str(src), str(cut),
-                                  str(size), str(part), str(os.getpid())], stdout=subprocess.PIPE,
+        child = subprocess.Popen([sys.executable, "-m", __name__, str(src), str(cut), str(size),
+                                  str(part), str(os.getpid())], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, cwd=ROOT)
         try:
             first = transcode_range(src, 0, cut, out)

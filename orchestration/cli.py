@@ -12,7 +12,7 @@ import warnings
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from warehouse.faults import DISK_FULL, free_mb, machine_fault
+from warehouse.faults import free_mb, machine_fault
 from warehouse.paths import DataPaths
 from warehouse.settings import (DATA_DIR_ENV, DEFAULT_MEMORY_LIMIT, ENGINE_ENV, ENGINES,
                                 MEMORY_LIMIT_ENV, REPO_ROOT, SPARK_THRIFT_ENV, Settings)
@@ -169,7 +169,7 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
                 result = job.execute_in_process(instance=instance, raise_on_error=False,
                                                 tags=tags, run_config={"loggers": loggers})
         except Exception as exc:  # outside any step: the run history itself
-            fault = machine_fault(exc) or _history_disk_full(exc, paths.dagster_home)
+            fault = machine_fault(exc, paths.dagster_home)
             if fault is None:
                 raise
             result = exc
@@ -208,13 +208,6 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
           f"  UI:      medtrade ui  (run history of this data folder: {paths.dagster_home})\n"
           f"  log:     {log_file}")
     return 0
-
-
-def _history_disk_full(exc: BaseException, home: Path) -> str | None:
-    """SQLite may report a disk with no room left as a "disk I/O error" rather than as full
-    (seen when the run history met a full file system in the fault tests): with under a
-    megabyte free where the run history lives, that is the full disk."""
-    return DISK_FULL if "disk I/O error" in str(exc) and free_mb(home) < 1 else None
 
 
 @contextmanager

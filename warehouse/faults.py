@@ -12,9 +12,11 @@ OUT_OF_MEMORY = "DuckDB ran out of memory"
 LOCKED = "a file is locked by another process"
 
 
-def machine_fault(exc: BaseException | str) -> str | None:
+def machine_fault(exc: BaseException | str, where: Path | None = None) -> str | None:
     """Which machine fault an exception (or one it was raised from, or an error message)
-    is, or None."""
+    is, or None. ``where``: the folder being written; SQLite may report a disk with no
+    room left as a "disk I/O error" rather than as full (seen when Dagster's run history
+    met a full file system), which with under a megabyte free there is the full disk."""
     if isinstance(exc, str):
         exc = RuntimeError(exc)
     seen = 0
@@ -22,7 +24,8 @@ def machine_fault(exc: BaseException | str) -> str | None:
         text = str(exc)
         if ((isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
                 or "No space left on device" in text or "not enough space" in text.lower()
-                or "database or disk is full" in text):  # SQLite's SQLITE_FULL
+                or "database or disk is full" in text  # SQLite's SQLITE_FULL
+                or (where is not None and "disk I/O error" in text and free_mb(where) < 1)):
             return DISK_FULL
         if type(exc).__name__ == "OutOfMemoryException" or "Out of Memory Error" in text:
             return OUT_OF_MEMORY

@@ -91,3 +91,10 @@ def test_the_transcoding_child_dies_with_the_loader(tmp_path):
     finally:
         if not _ended(child):
             os.kill(child, signal.SIGKILL)
+
+
+def test_a_disk_io_error_is_a_full_disk_only_where_no_room_is_left(tmp_path):
+    error = RuntimeError("(sqlite3.OperationalError) disk I/O error")
+    assert machine_fault(error) is None                    # no folder to look at
+    assert machine_fault(error, tmp_path) is None          # room left: not the disk's fullness
+    assert machine_fault(RuntimeError("database or disk is full")) == DISK_FULL

@@ -31,7 +31,8 @@ def _tiny_run(home, n: int = 3):
         return result.run_id
 
 
-def test_the_run_history_keeps_connections_open_and_reads_folders_written_either_way(tmp_path):
+def test_the_run_history_keeps_connections_open_and_reads_folders_written_either_way(
+        tmp_path, monkeypatch):
     import dagster as dg
     import sqlalchemy
 
@@ -47,11 +48,8 @@ def test_the_run_history_keeps_connections_open_and_reads_folders_written_either
     dagster_home(DataPaths.from_dir(tmp_path / "d"))  # the CLI's settings again
     made = []
     real = event_log.create_engine
-    event_log.create_engine = lambda *a, **k: made.append(a) or real(*a, **k)
-    try:
-        second = _tiny_run(home, n=20)
-    finally:
-        event_log.create_engine = real
+    monkeypatch.setattr(event_log, "create_engine", lambda *a, **k: made.append(a) or real(*a, **k))
+    second = _tiny_run(home, n=20)
     # one engine per database file (the index and this run's file), not one per statement
     assert 1 <= len(made) <= 3, len(made)
     runs = home / "history" / "runs"
