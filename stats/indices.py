@@ -60,7 +60,9 @@ ENTROPY_OPTIONS = {"pool": ("all", "year", "province"), "k": ("n", "years", "pro
 PCA_OPTIONS = {"matrix": ("correlation", "covariance"),
                "keep": ("eigenvalue_then_share", "eigenvalue", "share", "fixed"),
                "score": ("weighted", "first"), "rescale": ("none", "minmax", "range")}
+# The numbers a convention takes when not given (dbt var index_defaults: the same, tested)
 DEFAULT_EPSILON = {"zero": 0.0, "shift_p": 1e-10, "shift_s": 0.0001}
+DEFAULT_KEEP_VALUE = {"eigenvalue_then_share": 0.85, "eigenvalue": 1.0, "share": 0.85}
 
 
 def check_option(kind: str, name: str, value: str, options: dict) -> str:
@@ -162,9 +164,11 @@ def _kept(values: np.ndarray, shares: np.ndarray, keep: str, keep_value: float |
             raise ValueError(f"pca: keep fixed needs 1 to {len(values)} components, "
                              f"not {keep_value!r}")
         return int(keep_value)
+    if keep_value is None:
+        keep_value = DEFAULT_KEEP_VALUE[keep]
     if keep == "eigenvalue":
-        return max(int((values > (1.0 if keep_value is None else keep_value)).sum()), 1)
-    threshold = 0.85 if keep_value is None else keep_value
+        return max(int((values > keep_value).sum()), 1)
+    threshold = keep_value
     n_kept = 1 if keep == "share" else max(int((values > 1).sum()), 1)
     while shares[:n_kept].sum() < threshold - 1e-12 and n_kept < len(values):
         n_kept += 1

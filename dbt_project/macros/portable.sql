@@ -89,3 +89,11 @@
 {% macro exact_sum(expression, over=none) -%}
     cast(sum(cast({{ expression }} as decimal(38, 16))){% if over is not none %} over ({{ over }}){% endif %} as double)
 {%- endmacro %}
+
+{#- One term of exact_sum as exact_sum adds it (rounded to 1e-16). A share is
+    exact_term(x) / exact_sum(x), not x / exact_sum(x): the rounding can move a term by an
+    ulp, so a part that is the whole total would give 1.0000000000000002 (and an HHI of a
+    province exporting one family above 1). -#}
+{% macro exact_term(expression) -%}
+    cast(cast({{ expression }} as decimal(38, 16)) as double)
+{%- endmacro %}

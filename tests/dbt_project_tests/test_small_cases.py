@@ -16,7 +16,8 @@ CUSTOMS = {
                           + "201701,浙江省,90189090,100\n201701,广东省,30021500,10\n"
                           + "201701,广东省,90189090,30\n",
     "customs/2022/z.csv": HEAD + "202201,浙江省,30021200,100\n202201,浙江省,90189090,100\n"
-                          + "202201,广东省,30021200,5\n202201,广东省,90189090,15\n",
+                          + "202201,广东省,30021200,5\n202201,广东省,90189090,15\n"
+                          + "202201,山西省,30021200,62793423.87\n",
 }
 YEARBOOK = {
     "yearbook/long.csv": "province,year,indicator,value,unit\n"
@@ -61,6 +62,15 @@ def test_hhi_growth_and_cny_conversion(small):
     assert s.loc[("440000", 2016), "dexp"] == pytest.approx((1 / 3) ** 2 + (2 / 3) ** 2)
     assert s.loc[("440000", 2016), "export_growth"] == pytest.approx(300 / 120 - 1)
     assert s.loc[("440000", 2017), "export_growth"] == pytest.approx(40 / 300 - 1)
+
+
+def test_a_province_exporting_one_family_has_an_hhi_of_exactly_one(small):
+    """Its one share is its value over its total: exactly 1, though the total is summed
+    exactly (each term rounded to 1e-16, which moves 62793423.87 by an ulp)."""
+    s = query(small, "select dexp, n_products from intermediate.int_export_structure "
+                     "where province_code = '140000' and year = 2022")
+    assert s["n_products"].tolist() == [1]
+    assert s["dexp"].tolist() == [1.0]
 
 
 def test_interpolation_over_years_and_nearest_value_at_the_edges(small):

@@ -168,3 +168,13 @@ def test_the_conventions_have_the_same_names_in_sql_and_python():
     sql = dbt_var("index_conventions")
     assert sql.pop("method") == ["entropy", "pca"]
     assert sql == {name: list(names) for name, names in {**ENTROPY_OPTIONS, **PCA_OPTIONS}.items()}
+
+
+def test_the_conventions_have_the_same_default_numbers_in_sql_and_python():
+    """An empty epsilon or keep_value in seed index_methods takes dbt var index_defaults;
+    stats.indices, called without them, takes its own: the same numbers."""
+    from stats.indices import DEFAULT_EPSILON, DEFAULT_KEEP_VALUE
+    from warehouse.seeds import dbt_var
+    sql = dbt_var("index_defaults")
+    assert sql["epsilon"] == DEFAULT_EPSILON
+    assert sql["keep_value"] == DEFAULT_KEEP_VALUE

@@ -21,7 +21,7 @@ shares as (
         n_rows,
         n_years,
         n_provinces,
-        shifted / {{ exact_sum('shifted', over='partition by composite, pool_group, indicator_code') }} as p
+        {{ exact_term('shifted') }} / {{ exact_sum('shifted', over='partition by composite, pool_group, indicator_code') }} as p
     from standardised
 ),
 

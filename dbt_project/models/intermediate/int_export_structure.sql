@@ -26,7 +26,7 @@ shares as (
         families.province_code,
         families.year,
         families.family_id,
-        families.value_usd / totals.exports_usd as share
+        {{ exact_term('families.value_usd') }} / totals.exports_usd as share
     from families
     inner join totals
         on totals.province_code = families.province_code and totals.year = families.year

@@ -15,7 +15,7 @@ intensity as (
         exports.family_id,
         exports.year,
         exports.province_code as exporter,
-        exports.value_usd / exports.total_exports_usd as export_intensity,
+        {{ exact_term('exports.value_usd') }} / exports.total_exports_usd as export_intensity,
         income.gdp_per_capita as income
     from exports
     inner join income

@@ -4,6 +4,7 @@
 -- `convention` says in words how the composite is computed; report and marts carry it.
 {%- set row = "'composite ' || coalesce(composite, '')" %}
 {%- set seed = 'index_methods.csv' %}
+{%- set defaults = var('index_defaults') %}
 with source as (
     select * from {{ ref('index_methods') }}
 ),
@@ -37,9 +38,9 @@ resolved as (
         k_rule,
         zeros,
         case zeros
-            when 'shift_p' then coalesce(epsilon_given, 1e-10)
-            when 'shift_s' then coalesce(epsilon_given, 0.0001)
-            else 0.0
+            when 'shift_p' then coalesce(epsilon_given, {{ defaults.epsilon.shift_p }})
+            when 'shift_s' then coalesce(epsilon_given, {{ defaults.epsilon.shift_s }})
+            else {{ defaults.epsilon.zero }}
         end as epsilon,
         scale,
         matrix,
@@ -47,8 +48,11 @@ resolved as (
         case
             when keep_rule = 'fixed' and keep_value_given is null
                 then {{ fail_with("'" ~ seed ~ ": ' || " ~ row ~ " || ': keep fixed needs keep_value (the number of components)'") }}
-            when keep_rule = 'eigenvalue' then coalesce(keep_value_given, 1.0)
-            else coalesce(keep_value_given, 0.85)
+            when keep_rule = 'eigenvalue'
+                then coalesce(keep_value_given, {{ defaults.keep_value.eigenvalue }})
+            when keep_rule = 'share'
+                then coalesce(keep_value_given, {{ defaults.keep_value.share }})
+            else coalesce(keep_value_given, {{ defaults.keep_value.eigenvalue_then_share }})
         end as keep_value,
         score_rule,
         rescale,
