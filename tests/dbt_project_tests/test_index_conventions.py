@@ -6,6 +6,7 @@ convention is listed in the index methods. Each composite's weights and scores f
 equal the Python twin (stats.entropy_index with the same options) to 1e-9, and the
 default and a published do-file's convention equal numbers worked out here by hand. An
 unknown option name stops the build with a message naming the choices."""
+import dataclasses
 import math
 
 import duckdb
@@ -41,13 +42,15 @@ def pool() -> pd.DataFrame:
                          "a": A, "b": B})
 
 
-def write_inputs(paths: DataPaths, methods: list[dict]) -> None:
-    """The tables the entropy models read, as dbt would have built them."""
-    frame = pool()
-    values = frame.melt(id_vars=["province_code", "year"], var_name="indicator_code",
-                        value_name="value")
-    catalogue = pd.DataFrame({"indicator_code": ["a", "b"], "index_name": ["demo", "demo"],
-                              "direction": ["positive", "negative"]})
+def write_inputs(paths: DataPaths, methods: list[dict], values: pd.DataFrame | None = None,
+                 catalogue: pd.DataFrame | None = None) -> None:
+    """The tables the entropy models read, as dbt would have built them (by default the
+    nine-row pool of a and b)."""
+    if values is None:
+        values = pool().melt(id_vars=["province_code", "year"], var_name="indicator_code",
+                             value_name="value")
+        catalogue = pd.DataFrame({"indicator_code": ["a", "b"], "index_name": ["demo", "demo"],
+                                  "direction": ["positive", "negative"]})
     years = pd.DataFrame({"year": YEARS, "in_panel": True})
     seed = pd.DataFrame([{c: m.get(c, "") for c in METHOD_COLUMNS} for m in methods],
                         dtype="string")
@@ -154,3 +157,38 @@ def test_an_unknown_option_names_the_choices(tmp_path):
         query(paths, "select * from staging.stg_reference__index_methods")
     with pytest.raises(ValueError, match="unknown k 'T'; choose one of n, years, provinces"):
         entropy_index(pool(), ["a", "b"], k="T")
+
+
+def test_a_province_year_best_on_every_indicator_scores_one_and_passes_the_panel_check(tmp_path):
+    """Its standardised values are all 1, so its score is the sum of the weights: 1, up to
+    their rounding (an ulp either way in some pools). The panel suite's range check on digde
+    (blocking) must take that as 1; a score clearly above 1 still fails it."""
+    from quality.suites import SUITES_DIR, load_suites, run_suite
+    rng = np.random.default_rng(7)
+    rows = [(p, y) for p in PROVINCES for y in YEARS]
+    values, catalogue, methods = [], [], []
+    for k in range(60):  # 60 pools of four indicators, row 0 the largest of each
+        for j in range(4):
+            x = rng.uniform(1, 100, len(rows))
+            x[0] = 150 + rng.uniform(0, 50)
+            values += [(p, y, f"i{k}_{j}", float(v)) for (p, y), v in zip(rows, x)]
+            catalogue.append((f"i{k}_{j}", f"demo{k}", "positive"))
+        methods.append({"composite": f"c{k}", "index_name": f"demo{k}", "method": "entropy"})
+    paths = DataPaths.from_dir(tmp_path).ensure()
+    write_inputs(paths, methods,
+                 pd.DataFrame(values, columns=["province_code", "year", "indicator_code", "value"]),
+                 pd.DataFrame(catalogue, columns=["indicator_code", "index_name", "direction"]))
+    dbt(paths, "run", "--quiet", "--select", *MODELS)
+    best = query(paths, "select score as digde from intermediate.int_entropy_scores "
+                        f"where province_code = '{PROVINCES[0]}' and year = {YEARS[0]}")
+    assert len(best) == 60 and best.digde.tolist() == pytest.approx([1.0] * 60, abs=1e-12)
+    panel = next(s for s in load_suites(SUITES_DIR) if s.table == "marts.fct_province_year_panel")
+    rule = [e for e in panel.batches[0]["expectations"]
+            if e.get("expect_column_values_to_be_between", {}).get("column") == "digde"]
+    suite = dataclasses.replace(panel, table="main.panel",
+                                batches=[{"name": "rows", "expectations": rule}])
+    conn = duckdb.connect()
+    for digde, passes in ((best.digde, True), (pd.Series([0.5, 1.001]), False)):
+        conn.register("scores", pd.DataFrame({"digde": digde}))
+        conn.execute("create or replace table main.panel as select * from scores")
+        assert run_suite(conn, suite).success is passes
