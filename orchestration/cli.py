@@ -166,6 +166,7 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
         # write-ahead logs removed (orchestration/event_log.py keeps connections open)
         try:
             with dg.DagsterInstance.from_config(str(dagster_home(paths))) as instance:
+                _close_unfinished_runs(instance, log_file)
                 result = job.execute_in_process(instance=instance, raise_on_error=False,
                                                 tags=tags, run_config={"loggers": loggers})
         except Exception as exc:  # outside any step: the run history itself
@@ -208,6 +209,30 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
           f"  UI:      medtrade ui  (run history of this data folder: {paths.dagster_home})\n"
           f"  log:     {log_file}")
     return 0
+
+
+def _close_unfinished_runs(instance, log_file: Path) -> None:
+    """Runs of this folder killed before their end are marked failed in the run history,
+    said on the console and in the log (orchestration.unfinished_runs)."""
+    from orchestration.unfinished_runs import close_unfinished_runs
+    try:
+        closed = close_unfinished_runs(instance, f"the run logged in {log_file.name}")
+    except Exception as exc:  # bookkeeping of the history: it never stops this run
+        if machine_fault(exc, instance.root_directory) is not None:
+            raise
+        closed, lines = [], [f"  warning: earlier runs left unfinished could not be marked in "
+                             f"the run history ({type(exc).__name__}: {exc})"]
+    else:
+        lines = []
+    for run in closed:
+        when = f", started {run.started:%Y-%m-%d %H:%M} UTC" if run.started else ""
+        lines.append(f"  earlier run {run.run_id[:8]}{when} was left unfinished (its process "
+                     f"{run.pid} is gone: killed, or the machine stopped); marked failed in "
+                     "the run history. This run rebuilds what it left half-done.")
+    for line in lines:
+        print(line, flush=True)  # the log file (the console with --verbose)
+        if sys.stdout is not sys.__stdout__:
+            print(line, file=sys.__stdout__, flush=True)
 
 
 @contextmanager

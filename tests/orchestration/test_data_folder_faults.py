@@ -138,6 +138,18 @@ def test_a_second_run_on_the_same_folder_is_refused_naming_the_first(clean, tmp_
     assert table_contents(root) == table_contents(clean)
 
 
+def run_statuses(root: Path) -> dict[str, int]:
+    """How many runs of each status the data folder's run history holds."""
+    from dagster import DagsterInstance
+
+    from orchestration.cli import dagster_home
+    from warehouse.paths import DataPaths
+    with DagsterInstance.from_config(str(dagster_home(DataPaths.from_dir(root)))) as instance:
+        runs = instance.get_runs()
+    return {status: sum(r.status.value == status for r in runs)
+            for status in sorted({r.status.value for r in runs})}
+
+
 def _kill_when(root: Path, step: str, delay: float) -> str:
     """Start `medtrade run`, kill its whole process tree `delay` s after `step` starts;
     returns what it printed."""
@@ -171,12 +183,17 @@ def test_a_run_killed_at_any_moment_is_healed_by_the_next(clean, tmp_path):
             old.unlink()
         os.link(big, root / "landing" / "customs" / "2022" / "large.csv")
     killed = copy_of(fresh, tmp_path / "killed")
+    runs_before = sum(run_statuses(killed).values())
+    assert set(run_statuses(killed)) <= {"SUCCESS"}
     for step, delay in (("raw/customs_exports", 2.0), ("medtrade_dbt", 3.0),
                         ("medtrade_dbt_panel", 1.0), ("report/dbt_docs", 1.0),
                         ("published/warehouse", 0.0)):
         _kill_when(killed, step, delay)
     ran = medtrade(killed, "run")
     assert ran.returncode == 0, ran.stderr[-2000:]
+    # each killed run is marked failed by the next one (the UI would show it going for ever)
+    assert ran.stdout.count("was left unfinished") == 1, ran.stdout[:3000]
+    assert run_statuses(killed) == {"FAILURE": 5, "SUCCESS": 1 + runs_before}
     clean_run = medtrade(fresh, "run")
     assert clean_run.returncode == 0, clean_run.stderr[-2000:]
     assert table_contents(killed) == table_contents(fresh)

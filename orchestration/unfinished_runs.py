@@ -1,0 +1,66 @@
+"""Runs the history still shows as running, whose process is gone.
+
+A run killed with ``kill -9``, by the out-of-memory killer or by a machine that stopped
+never writes its end: Dagster's run history (and the UI) would show it started for ever,
+and nobody could tell it from a run still going. No daemon watches runs here, so the next
+`medtrade run` or `medtrade load`, holding the data folder's lock (no other run of this
+folder can be going), marks each such run failed, naming the process that ended and what
+the new run does about it. Its files are healed by that run itself (docs/operations.md).
+
+A run is only marked when the process that started it is known from its start event and
+no longer exists; a run whose process is alive, or unknown, is left as it is.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+
+@dataclass(frozen=True)
+class UnfinishedRun:
+    run_id: str
+    pid: int
+    started: datetime | None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def _start_pid(instance, run_id: str) -> int | None:
+    from dagster import DagsterEventType
+    for record in instance.all_logs(run_id, of_type=DagsterEventType.RUN_START):
+        event = record.dagster_event
+        if event is not None and event.pid:
+            return int(event.pid)
+    return None
+
+
+def close_unfinished_runs(instance, by: str) -> list[UnfinishedRun]:
+    """Mark failed every run recorded as going whose process has ended; the runs marked.
+
+    ``by``: the command doing it, for the run history's message."""
+    from dagster import DagsterRunStatus, RunsFilter
+    going = (DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING)
+    closed = []
+    for run in instance.get_runs(filters=RunsFilter(statuses=list(going))):
+        pid = _start_pid(instance, run.run_id)
+        if pid is None or pid == os.getpid() or _alive(pid):
+            continue
+        record = instance.get_run_record_by_id(run.run_id)
+        started = (datetime.fromtimestamp(record.start_time, timezone.utc)
+                   if record is not None and record.start_time else None)
+        instance.report_run_failed(run, message=(
+            f"Left unfinished: its process (pid {pid}) ended before the run did (killed, out of "
+            f"memory, or the machine stopped). Marked failed by {by} at "
+            f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC, which rebuilds from the "
+            "landing files what this run left half-done."))
+        closed.append(UnfinishedRun(run.run_id, pid, started))
+    return closed
