@@ -166,7 +166,7 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
         # write-ahead logs removed (orchestration/event_log.py keeps connections open)
         try:
             with dg.DagsterInstance.from_config(str(dagster_home(paths))) as instance:
-                _close_unfinished_runs(instance, log_file)
+                _close_unfinished_runs(instance, f"the run logged in {log_file.name}")
                 result = job.execute_in_process(instance=instance, raise_on_error=False,
                                                 tags=tags, run_config={"loggers": loggers})
         except Exception as exc:  # outside any step: the run history itself
@@ -211,12 +211,12 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
     return 0
 
 
-def _close_unfinished_runs(instance, log_file: Path) -> None:
+def _close_unfinished_runs(instance, by: str) -> None:
     """Runs of this folder killed before their end are marked failed in the run history,
-    said on the console and in the log (orchestration.unfinished_runs)."""
+    said on the console and in the log (orchestration.unfinished_runs); ``by``: who does it."""
     from orchestration.unfinished_runs import close_unfinished_runs
     try:
-        closed = close_unfinished_runs(instance, f"the run logged in {log_file.name}")
+        closed = close_unfinished_runs(instance, by)
     except Exception as exc:  # bookkeeping of the history: it never stops this run
         if machine_fault(exc, instance.root_directory) is not None:
             raise
@@ -227,8 +227,8 @@ def _close_unfinished_runs(instance, log_file: Path) -> None:
     for run in closed:
         when = f", started {run.started:%Y-%m-%d %H:%M} UTC" if run.started else ""
         lines.append(f"  earlier run {run.run_id[:8]}{when} was left unfinished (its process "
-                     f"{run.pid} is gone: killed, or the machine stopped); marked failed in "
-                     "the run history. This run rebuilds what it left half-done.")
+                     f"{run.pid} is gone: killed, or the machine stopped); marked {run.marked} "
+                     "in the run history. This run rebuilds what it left half-done.")
     for line in lines:
         print(line, flush=True)  # the log file (the console with --verbose)
         if sys.stdout is not sys.__stdout__:
@@ -267,6 +267,9 @@ def cmd_ui(args) -> int:
            **({SPARK_THRIFT_ENV: settings.spark_thrift} if settings.spark_thrift else {}),
            "PYTHONWARNINGS": "ignore"}  # library notices (e.g. `dagster dev` vs `dg dev`)
     dagster = str(Path(sys.executable).with_name("dagster"))
+    import dagster as dg
+    with dg.DagsterInstance.from_config(str(dagster_home(paths))) as instance:
+        _close_unfinished_runs(instance, "medtrade ui")  # else shown as going for ever
     print(f"Dagster UI for {paths.root} on http://{args.host}:{args.port}", flush=True)
     # Dagster's webserver ignores SIGINT/SIGTERM when started with SIGINT ignored: reset it
     return subprocess.call([dagster, "dev", "-m", "orchestration.definitions", "-h", args.host,

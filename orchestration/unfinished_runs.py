@@ -22,6 +22,7 @@ class UnfinishedRun:
     run_id: str
     pid: int
     started: datetime | None
+    marked: str  # failed, or canceled (it was being canceled)
 
 
 def _alive(pid: int) -> bool:
@@ -44,7 +45,8 @@ def _start_pid(instance, run_id: str) -> int | None:
 
 
 def close_unfinished_runs(instance, by: str) -> list[UnfinishedRun]:
-    """Mark failed every run recorded as going whose process has ended; the runs marked.
+    """Mark failed every run recorded as going whose process has ended (canceled if it was
+    being canceled); the runs marked.
 
     ``by``: the command doing it, for the run history's message."""
     from dagster import DagsterRunStatus, RunsFilter
@@ -57,10 +59,13 @@ def close_unfinished_runs(instance, by: str) -> list[UnfinishedRun]:
         record = instance.get_run_record_by_id(run.run_id)
         started = (datetime.fromtimestamp(record.start_time, timezone.utc)
                    if record is not None and record.start_time else None)
-        instance.report_run_failed(run, message=(
+        canceling = run.status == DagsterRunStatus.CANCELING  # it was being stopped anyway
+        mark = instance.report_run_canceled if canceling else instance.report_run_failed
+        mark(run, message=(
             f"Left unfinished: its process (pid {pid}) ended before the run did (killed, out of "
-            f"memory, or the machine stopped). Marked failed by {by} at "
-            f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC, which rebuilds from the "
-            "landing files what this run left half-done."))
-        closed.append(UnfinishedRun(run.run_id, pid, started))
+            f"memory, or the machine stopped). Marked {'canceled' if canceling else 'failed'} "
+            f"by {by} at {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC, which rebuilds "
+            "from the landing files what this run left half-done."))
+        closed.append(UnfinishedRun(run.run_id, pid, started,
+                                    "canceled" if canceling else "failed"))
     return closed

@@ -43,3 +43,21 @@ def test_only_runs_whose_process_has_ended_are_marked_failed(tmp_path):
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_the_ui_marks_them_before_it_starts(tmp_path, monkeypatch, capsys):
+    """`medtrade ui` on a folder whose last run was killed shows it failed, not going."""
+    from orchestration import cli
+    from warehouse.paths import DataPaths
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    home = cli.dagster_home(DataPaths.from_dir(tmp_path).ensure())
+    with DagsterInstance.from_config(str(home)) as instance:
+        killed = _run(instance, ended.pid)
+    started = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, **kw: started.append(cmd) or 0)
+    args = cli.build_parser().parse_args(["ui", "--data-dir", str(tmp_path)])
+    assert args.func(args) == 0 and started and started[0][1] == "dev"
+    assert f"earlier run {killed[:8]}" in capsys.readouterr().out
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert instance.get_run_by_id(killed).status == DagsterRunStatus.FAILURE
