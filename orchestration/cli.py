@@ -211,9 +211,10 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
     return 0
 
 
-def _close_unfinished_runs(instance, by: str) -> None:
+def _close_unfinished_runs(instance, by: str, *, rebuilds: bool = True) -> None:
     """Runs of this folder killed before their end are marked failed in the run history,
-    said on the console and in the log (orchestration.unfinished_runs); ``by``: who does it."""
+    said on the console and in the log (orchestration.unfinished_runs); ``by``: who does it,
+    ``rebuilds``: a run that heals what they left (not the UI)."""
     from orchestration.unfinished_runs import close_unfinished_runs
     try:
         closed = close_unfinished_runs(instance, by)
@@ -228,7 +229,8 @@ def _close_unfinished_runs(instance, by: str) -> None:
         when = f", started {run.started:%Y-%m-%d %H:%M} UTC" if run.started else ""
         lines.append(f"  earlier run {run.run_id[:8]}{when} was left unfinished (its process "
                      f"{run.pid} is gone: killed, or the machine stopped); marked {run.marked} "
-                     "in the run history. This run rebuilds what it left half-done.")
+                     "in the run history"
+                     + (". This run rebuilds what it left half-done." if rebuilds else "."))
     for line in lines:
         print(line, flush=True)  # the log file (the console with --verbose)
         if sys.stdout is not sys.__stdout__:
@@ -269,7 +271,7 @@ def cmd_ui(args) -> int:
     dagster = str(Path(sys.executable).with_name("dagster"))
     import dagster as dg
     with dg.DagsterInstance.from_config(str(dagster_home(paths))) as instance:
-        _close_unfinished_runs(instance, "medtrade ui")  # else shown as going for ever
+        _close_unfinished_runs(instance, "medtrade ui", rebuilds=False)  # not going for ever
     print(f"Dagster UI for {paths.root} on http://{args.host}:{args.port}", flush=True)
     # Dagster's webserver ignores SIGINT/SIGTERM when started with SIGINT ignored: reset it
     return subprocess.call([dagster, "dev", "-m", "orchestration.definitions", "-h", args.host,

@@ -3,9 +3,12 @@
 A run killed with ``kill -9``, by the out-of-memory killer or by a machine that stopped
 never writes its end: Dagster's run history (and the UI) would show it started for ever,
 and nobody could tell it from a run still going. No daemon watches runs here, so the next
-`medtrade run` or `medtrade load`, holding the data folder's lock (no other run of this
-folder can be going), marks each such run failed, naming the process that ended and what
-the new run does about it. Its files are healed by that run itself (docs/operations.md).
+`medtrade run` or `medtrade load` (holding the data folder's lock: no other run of this
+folder can be going) and `medtrade ui` mark each such run failed, naming the process that
+ended. What it left half-done is healed by the next run (docs/operations.md).
+
+A data folder copied to another machine carries its history: a recorded pid that happens
+to be alive there keeps its run as it is (never marked wrongly, at worst not marked).
 
 A run is only marked when the process that started it is known from its start event and
 no longer exists; a run whose process is alive, or unknown, is left as it is.
@@ -64,8 +67,8 @@ def close_unfinished_runs(instance, by: str) -> list[UnfinishedRun]:
         mark(run, message=(
             f"Left unfinished: its process (pid {pid}) ended before the run did (killed, out of "
             f"memory, or the machine stopped). Marked {'canceled' if canceling else 'failed'} "
-            f"by {by} at {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC, which rebuilds "
-            "from the landing files what this run left half-done."))
+            f"by {by} at {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC. The next run "
+            "rebuilds from the landing files what this one left half-done."))
         closed.append(UnfinishedRun(run.run_id, pid, started,
                                     "canceled" if canceling else "failed"))
     return closed
