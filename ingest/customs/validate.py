@@ -204,16 +204,19 @@ def write_customs_fast(conn, source: CustomsSource, target: Path, *, folder_year
     return conn.execute(f"select count(*) from read_parquet({sql_path(target)})").fetchone()[0]
 
 
+def invalid_rows(conn, target: Path) -> int:
+    """Rows of a fast-path file the quick checks could not vouch for (a scan of three
+    columns: 0.1 s per 20M rows)."""
+    return conn.execute(f"""
+        select count(*) filter (where province_code is null or value is null or value < 0
+              or not regexp_full_match(hs_code, '\\d{{6}}|\\d{{8}}|\\d{{10}}'))
+        from read_parquet({sql_path(target)})""").fetchone()[0]
+
+
 def customs_file_is_clean(conn, target: Path, *, check_keys: bool) -> bool:
-    """True if every row of a fast-path file passed the quick checks (and, with
-    ``check_keys``, no row key repeats in the file): one scan of the file."""
-    keys = f"count(*) - count(distinct hash({KEY}))" if check_keys else "0"
-    with memory_capped(conn, KEY_CHECK_MEMORY):
-        bad, repeats = conn.execute(f"""
-            select count(*) filter (where province_code is null or value is null or value < 0
-                  or not regexp_full_match(hs_code, '\\d{{6}}|\\d{{8}}|\\d{{10}}')), {keys}
-            from read_parquet({sql_path(target)})""").fetchone()
-    return bad == 0 and repeats == 0
+    """True if every row of a fast-path file passed the quick checks and, with
+    ``check_keys``, no row key repeats in the file."""
+    return invalid_rows(conn, target) == 0 and not (check_keys and repeated_keys(conn, [target]))
 
 
 def repeated_keys(conn, files: list[Path]) -> int:

@@ -63,6 +63,22 @@ def test_streamed_file_with_a_bad_row_is_rejected_by_order(tmp_path, monkeypatch
     assert "leading zero" in reject.reason
 
 
+def test_the_exact_path_reads_the_fast_paths_copy_not_the_file_again(tmp_path, monkeypatch):
+    """A large GB18030 file with a bad row: transcoded once (a 50M-row year: 5-6 s), its
+    rows named as before."""
+    import ingest.customs.text_csv as text_csv
+    calls = []
+    real = text_csv.gb18030_to_utf8
+    monkeypatch.setattr(text_csv, "gb18030_to_utf8",
+                        lambda *a, **kw: calls.append(a[0]) or real(*a, **kw))
+    bad = HEADER + ROWS + "201506,11000,北京,3004909,日本,一般贸易,出口,7\n"
+    with pytest.raises(IngestError) as err:
+        load(tmp_path, "bad", bad, "gb18030", stream=True, monkeypatch=monkeypatch)
+    (reject,) = err.value.rejects
+    assert reject.source_row == 6 and reject.column_name == "商品编码"
+    assert len(calls) == 1
+
+
 def test_identical_repeat_leaves_the_fast_path_and_is_dropped_once(tmp_path):
     result, rows = load(tmp_path, "dup", HEADER + ROWS + ROWS.splitlines(True)[0])
     assert result.rows == 3 and len(rows) == 3
