@@ -12,6 +12,7 @@ import warnings
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
+from orchestration.sql_shell import cmd_sql
 from warehouse.faults import free_mb, machine_fault
 from warehouse.paths import DataPaths
 from warehouse.settings import (DATA_DIR_ENV, DEFAULT_MEMORY_LIMIT, ENGINE_ENV, ENGINES,
@@ -154,6 +155,7 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
 
         from orchestration.definitions import build_definitions
         from orchestration.partitions import landing_range_tags, range_tags
+        from orchestration.unfinished_runs import close_and_describe
         defs = build_definitions(settings)
         job = defs.resolve_job_def("medtrade_pipeline")
         tags = range_tags(years[0], years[-1]) if years else landing_range_tags(paths)
@@ -166,7 +168,7 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
         # write-ahead logs removed (orchestration/event_log.py keeps connections open)
         try:
             with dg.DagsterInstance.from_config(str(dagster_home(paths))) as instance:
-                _close_unfinished_runs(instance, f"the run logged in {log_file.name}")
+                _say_both(close_and_describe(instance, f"the run logged in {log_file.name}"))
                 result = job.execute_in_process(instance=instance, raise_on_error=False,
                                                 tags=tags, run_config={"loggers": loggers})
         except Exception as exc:  # outside any step: the run history itself
@@ -211,28 +213,10 @@ def _run(args, settings: Settings, years: list[int] | None, log_file: Path) -> i
     return 0
 
 
-def _close_unfinished_runs(instance, by: str, *, rebuilds: bool = True) -> None:
-    """Runs of this folder killed before their end are marked failed in the run history,
-    said on the console and in the log (orchestration.unfinished_runs); ``by``: who does it,
-    ``rebuilds``: a run that heals what they left (not the UI)."""
-    from orchestration.unfinished_runs import close_unfinished_runs
-    try:
-        closed = close_unfinished_runs(instance, by)
-    except Exception as exc:  # bookkeeping of the history: it never stops this run
-        if machine_fault(exc, instance.root_directory) is not None:
-            raise
-        closed, lines = [], [f"  warning: earlier runs left unfinished could not be marked in "
-                             f"the run history ({type(exc).__name__}: {exc})"]
-    else:
-        lines = []
-    for run in closed:
-        when = f", started {run.started:%Y-%m-%d %H:%M} UTC" if run.started else ""
-        lines.append(f"  earlier run {run.run_id[:8]}{when} was left unfinished (its process "
-                     f"{run.pid} is gone: killed, or the machine stopped); marked {run.marked} "
-                     "in the run history"
-                     + (". This run rebuilds what it left half-done." if rebuilds else "."))
+def _say_both(lines: list[str]) -> None:
+    """Lines for the log file and the console (one and the same with --verbose)."""
     for line in lines:
-        print(line, flush=True)  # the log file (the console with --verbose)
+        print(line, flush=True)
         if sys.stdout is not sys.__stdout__:
             print(line, file=sys.__stdout__, flush=True)
 
@@ -270,63 +254,15 @@ def cmd_ui(args) -> int:
            "PYTHONWARNINGS": "ignore"}  # library notices (e.g. `dagster dev` vs `dg dev`)
     dagster = str(Path(sys.executable).with_name("dagster"))
     import dagster as dg
+
+    from orchestration.unfinished_runs import close_and_describe
     with dg.DagsterInstance.from_config(str(dagster_home(paths))) as instance:
-        _close_unfinished_runs(instance, "medtrade ui", rebuilds=False)  # not going for ever
+        _say_both(close_and_describe(instance, "medtrade ui", rebuilds=False))
     print(f"Dagster UI for {paths.root} on http://{args.host}:{args.port}", flush=True)
     # Dagster's webserver ignores SIGINT/SIGTERM when started with SIGINT ignored: reset it
     return subprocess.call([dagster, "dev", "-m", "orchestration.definitions", "-h", args.host,
                             "-p", str(args.port)], env=env, cwd=paths.root,  # not beside a dagster.yaml
                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-
-
-def _run_query(conn, query: str, fmt: str, output: str | None) -> int:
-    import duckdb
-    try:
-        relation = conn.sql(query)
-    except duckdb.Error as exc:
-        print(f"query failed: {exc}", file=sys.stderr)
-        return 1
-    if relation is None:
-        return 0
-    if output:
-        target = Path(output)
-        if target.suffix.lower() == ".parquet":
-            relation.write_parquet(str(target))
-        else:
-            relation.write_csv(str(target))
-        print(f"wrote {target}")
-        return 0
-    frame = relation.df()
-    if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    else:
-        print(frame.to_string(index=False) if not frame.empty else "(no rows)")
-    return 0
-
-
-def cmd_sql(args) -> int:
-    """One query, or an interactive shell; always on the published copy, read-only."""
-    settings = _settings(args)
-    db = settings.paths.published_db
-    if not db.exists():
-        print(f"no published warehouse at {db}; run `medtrade run` first", file=sys.stderr)
-        return 2
-    with settings.connect(db, read_only=True) as conn:
-        if args.query:
-            return _run_query(conn, args.query, args.format, args.output)
-        print(f"medtrade sql on {db} (read-only). End statements with ';', quit with .quit")
-        buffer = ""
-        while True:
-            try:
-                line = input("medtrade> " if not buffer else "      ...> ")
-            except EOFError:
-                return 0
-            if line.strip() in (".quit", ".exit") and not buffer:
-                return 0
-            buffer += line + "\n"
-            if buffer.rstrip().endswith(";"):
-                _run_query(conn, buffer, args.format, None)
-                buffer = ""
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:

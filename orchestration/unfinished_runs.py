@@ -72,3 +72,22 @@ def close_unfinished_runs(instance, by: str) -> list[UnfinishedRun]:
         closed.append(UnfinishedRun(run.run_id, pid, started,
                                     "canceled" if canceling else "failed"))
     return closed
+
+
+def close_and_describe(instance, by: str, *, rebuilds: bool = True) -> list[str]:
+    """``close_unfinished_runs``, as lines for the console and the log. A failure to mark
+    never stops the command (a warning line), unless the machine is at fault (a full disk:
+    the caller names it). ``rebuilds``: the command heals what they left (not the UI)."""
+    from warehouse.faults import machine_fault
+    try:
+        closed = close_unfinished_runs(instance, by)
+    except Exception as exc:
+        if machine_fault(exc, instance.root_directory) is not None:
+            raise
+        return [f"  warning: earlier runs left unfinished could not be marked in the run "
+                f"history ({type(exc).__name__}: {exc})"]
+    then = ". This run rebuilds what it left half-done." if rebuilds else "."
+    return [f"  earlier run {run.run_id[:8]}"
+            + (f", started {run.started:%Y-%m-%d %H:%M} UTC" if run.started else "")
+            + f" was left unfinished (its process {run.pid} is gone: killed, or the machine "
+            f"stopped); marked {run.marked} in the run history{then}" for run in closed]
